@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using SmartFactory.ServiceDefaults.Auth;
+
+namespace SmartFactory.ServiceDefaults.Data;
+
+/// <summary>Writes the audit row of a state change inside the change's own transaction: no change without its row.</summary>
+public sealed class AuditWriter(TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public Task WriteAsync(NpgsqlTransaction transaction, CallerScope caller, string action, string entityType,
+        string entityId, object? before, object? after) =>
+        transaction.Connection!.ExecuteAsync("""
+            insert into audit_log (at, actor, actor_name, actor_role, actor_scope, action, entity_type, entity_id, before, after)
+            values (@At, @Actor, @ActorName, @ActorRole, @ActorScope, @Action, @EntityType, @EntityId, @Before::jsonb, @After::jsonb)
+            """,
+            new
+            {
+                At = time.GetUtcNow().UtcDateTime,
+                Actor = caller.Subject,
+                ActorName = caller.Name,
+                ActorRole = caller.Role.ToString().ToLowerInvariant(),
+                ActorScope = caller.CreditCode ?? caller.Region,
+                Action = action,
+                EntityType = entityType,
+                EntityId = entityId,
+                Before = before is null ? null : JsonSerializer.Serialize(before, Json),
+                After = after is null ? null : JsonSerializer.Serialize(after, Json),
+            },
+            transaction);
+}

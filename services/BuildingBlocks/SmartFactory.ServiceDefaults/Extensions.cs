@@ -1,0 +1,105 @@
+using System.Net;
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using SmartFactory.Grpc;
+using SmartFactory.ServiceDefaults.Auth;
+using SmartFactory.ServiceDefaults.Data;
+using StackExchange.Redis;
+
+namespace SmartFactory.ServiceDefaults;
+
+public static class Extensions
+{
+    /// <summary>
+    /// What every process shares: Kestrel endpoints (<c>Endpoints:Grpc</c> HTTP/2 only, <c>Endpoints:Http</c> HTTP/1.1),
+    /// Keycloak token validation, Redis, health checks, and for a service with a <paramref name="schema"/> its
+    /// PostgreSQL data source, migrator and audit writer, and the gRPC server with domain errors mapped to statuses.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string? schema = null)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // h2c needs an HTTP/2-only endpoint: with HTTP/1 also on, plain-text clients get HTTP/1.1 (GRPC-NOTES.md).
+            if (builder.Configuration["Endpoints:Grpc"] is { Length: > 0 } grpc) Listen(kestrel, grpc, HttpProtocols.Http2);
+            if (builder.Configuration["Endpoints:Http"] is { Length: > 0 } http) Listen(kestrel, http, HttpProtocols.Http1);
+        });
+        builder.AddKeycloakAuthentication();
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        var redis = builder.Configuration.GetConnectionString("Redis") ?? "127.0.0.1:6379";
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
+        {
+            var options = ConfigurationOptions.Parse(redis);
+            options.AbortOnConnectFail = false; // start without Redis, and say so in /health/ready
+            return ConnectionMultiplexer.Connect(options);
+        });
+        var health = builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"])
+            .AddCheck<RedisHealthCheck>("redis");
+
+        if (schema is not null)
+        {
+            var connectionString = new NpgsqlConnectionStringBuilder(
+                builder.Configuration.GetConnectionString("Postgres")
+                ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set"))
+            { SearchPath = schema }.ConnectionString;
+            builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            var migrations = Assembly.Load(new AssemblyName(builder.Environment.ApplicationName));
+            builder.Services.AddSingleton(sp => new Migrator(sp.GetRequiredService<NpgsqlDataSource>(), schema, migrations,
+                sp.GetRequiredService<ILogger<Migrator>>()));
+            builder.Services.AddSingleton<AuditWriter>();
+            builder.Services.AddGrpcServer(options => options.ExceptionMapper = ErrorMapping.ToRpcException);
+            health.AddCheck<PostgresHealthCheck>("postgres");
+        }
+        return builder;
+    }
+
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
+        app.MapHealthChecks("/health/ready");
+        return app;
+    }
+
+    /// <summary>
+    /// `SmartFactory.X migrate` applies the migrations and exits (the chart's pre-install job); otherwise the
+    /// service runs, applying them first in Development.
+    /// </summary>
+    public static async Task RunServiceAsync(this WebApplication app, string[] args)
+    {
+        var migrator = app.Services.GetRequiredService<Migrator>();
+        if (args is ["migrate", ..])
+        {
+            var applied = await migrator.RunAsync();
+            app.Logger.LogInformation("{Count} migration(s) applied", applied);
+            return;
+        }
+        if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>("Database:MigrateOnStart"))
+            await migrator.RunAsync();
+        app.MapGrpcFallback();
+        await app.RunAsync();
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols)
+    {
+        var uri = new Uri(url);
+        var address = uri.Host switch
+        {
+            "localhost" => IPAddress.Loopback,
+            "*" or "+" or "0.0.0.0" => IPAddress.Any,
+            var host => IPAddress.Parse(host),
+        };
+        kestrel.Listen(address, uri.Port, listen => listen.Protocols = protocols);
+    }
+}

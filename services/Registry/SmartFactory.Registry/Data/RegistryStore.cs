@@ -1,0 +1,215 @@
+using Dapper;
+using Npgsql;
+using SmartFactory.Registry.Domain;
+using SmartFactory.ServiceDefaults;
+using SmartFactory.ServiceDefaults.Auth;
+using SmartFactory.ServiceDefaults.Data;
+
+namespace SmartFactory.Registry.Data;
+
+public sealed record EnterpriseFilter(string? RegionCode, string? NameContains, string? CreditCode);
+public sealed record FactoryFilter(string? RegionCode, string? IndustryCode, Guid? EnterpriseId, string? NameContains);
+
+/// <summary>
+/// The registry's SQL. Every read takes the caller's scope into its WHERE clause, so a row outside the scope is
+/// never read at all; every write is one transaction with its audit row.
+/// </summary>
+public sealed class RegistryStore(NpgsqlDataSource dataSource, AuditWriter audit)
+{
+    private const string EnterpriseColumns = """
+        e.id, e.credit_code as CreditCode, e.name, e.region_code as RegionCode, e.industry_code as IndustryCode,
+        e.size, e.nature, e.version, e.created_at as CreatedAt, e.updated_at as UpdatedAt
+        """;
+    private const string FactoryColumns = """
+        f.id, f.enterprise_id as EnterpriseId, e.name as EnterpriseName, f.name, f.address, f.region_code as RegionCode,
+        f.industry_code as IndustryCode, f.version, f.created_at as CreatedAt, f.updated_at as UpdatedAt
+        """;
+
+    private ReferenceData? reference;
+
+    /// <summary>Reference data changes only with a migration, so it is read once.</summary>
+    public async Task<ReferenceData> ReferenceDataAsync()
+    {
+        if (reference is not null) return reference;
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var regions = await connection.QueryAsync<Region>("select code, name, parent_code as ParentCode from regions order by code");
+        var industries = await connection.QueryAsync<Industry>("select code, name from industries order by code");
+        return reference = new ReferenceData([.. regions], [.. industries]);
+    }
+
+    public async Task<Enterprise?> GetEnterpriseAsync(CallerScope caller, Guid id)
+    {
+        var parameters = ScopeParameters(caller);
+        parameters.Add("id", id);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<EnterpriseRow>(
+            $"select {EnterpriseColumns} from enterprises e where e.id = @id and {EnterpriseScope(caller)}", parameters);
+        return row?.ToDomain();
+    }
+
+    public async Task<(IReadOnlyList<Enterprise> Items, int Total)> ListEnterprisesAsync(CallerScope caller, EnterpriseFilter filter, int offset, int limit)
+    {
+        var parameters = ScopeParameters(caller);
+        var where = new List<string> { EnterpriseScope(caller) };
+        if (filter.RegionCode is { Length: > 0 }) { where.Add("e.region_code = @region"); parameters.Add("region", filter.RegionCode); }
+        if (filter.CreditCode is { Length: > 0 }) { where.Add("e.credit_code = @credit"); parameters.Add("credit", filter.CreditCode); }
+        if (filter.NameContains is { Length: > 0 }) { where.Add("strpos(e.name, @name) > 0"); parameters.Add("name", filter.NameContains); }
+        parameters.Add("offset", offset);
+        parameters.Add("limit", limit);
+        var condition = string.Join(" and ", where);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var total = await connection.ExecuteScalarAsync<int>($"select count(*) from enterprises e where {condition}", parameters);
+        var rows = await connection.QueryAsync<EnterpriseRow>(
+            $"select {EnterpriseColumns} from enterprises e where {condition} order by e.name, e.id offset @offset limit @limit", parameters);
+        return ([.. rows.Select(r => r.ToDomain())], total);
+    }
+
+    public async Task InsertEnterpriseAsync(CallerScope caller, Enterprise enterprise)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        try
+        {
+            await connection.ExecuteAsync("""
+                insert into enterprises (id, credit_code, name, region_code, industry_code, size, nature, version, created_at, updated_at)
+                values (@Id, @CreditCode, @Name, @RegionCode, @IndustryCode, @Size, @Nature, @Version, @CreatedAt, @UpdatedAt)
+                """, EnterpriseRow.From(enterprise), transaction);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new AlreadyExistsException($"an enterprise with credit code {enterprise.CreditCode} is already registered");
+        }
+        await audit.WriteAsync(transaction, caller, "enterprise.registered", "enterprise", enterprise.Id.ToString(), null, enterprise);
+        await transaction.CommitAsync();
+    }
+
+    public async Task UpdateEnterpriseAsync(CallerScope caller, Enterprise before, Enterprise after)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var updated = await connection.ExecuteAsync("""
+            update enterprises set name = @Name, region_code = @RegionCode, industry_code = @IndustryCode, size = @Size,
+                nature = @Nature, version = @Version, updated_at = @UpdatedAt
+            where id = @Id and version = @Version - 1
+            """, EnterpriseRow.From(after), transaction);
+        if (updated == 0) throw new ConcurrencyException($"enterprise {after.Id} changed meanwhile; read it again");
+        await audit.WriteAsync(transaction, caller, "enterprise.updated", "enterprise", after.Id.ToString(), before, after);
+        await transaction.CommitAsync();
+    }
+
+    public async Task<Factory?> GetFactoryAsync(CallerScope caller, Guid id)
+    {
+        var parameters = ScopeParameters(caller);
+        parameters.Add("id", id);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await connection.QuerySingleOrDefaultAsync<Factory>(
+            $"select {FactoryColumns} from factories f join enterprises e on e.id = f.enterprise_id where f.id = @id and {FactoryScope(caller)}",
+            parameters);
+    }
+
+    public async Task<(IReadOnlyList<Factory> Items, int Total)> ListFactoriesAsync(CallerScope caller, FactoryFilter filter, int offset, int limit)
+    {
+        var (condition, parameters) = FactoryQuery(caller, filter);
+        parameters.Add("offset", offset);
+        parameters.Add("limit", limit);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var total = await connection.ExecuteScalarAsync<int>(
+            $"select count(*) from factories f join enterprises e on e.id = f.enterprise_id where {condition}", parameters);
+        var rows = await connection.QueryAsync<Factory>(
+            $"select {FactoryColumns} from factories f join enterprises e on e.id = f.enterprise_id where {condition} order by f.region_code, f.name, f.id offset @offset limit @limit",
+            parameters);
+        return ([.. rows], total);
+    }
+
+    /// <summary>Every factory in scope, read as the caller consumes it (unbuffered), for streaming exports.</summary>
+    public async IAsyncEnumerable<Factory> StreamFactoriesAsync(CallerScope caller, FactoryFilter filter)
+    {
+        var (condition, parameters) = FactoryQuery(caller, filter);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var rows = connection.QueryUnbufferedAsync<Factory>(
+            $"select {FactoryColumns} from factories f join enterprises e on e.id = f.enterprise_id where {condition} order by f.region_code, f.name, f.id",
+            parameters);
+        await foreach (var row in rows) yield return row;
+    }
+
+    public async Task InsertFactoryAsync(CallerScope caller, Factory factory)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        try
+        {
+            await connection.ExecuteAsync("""
+                insert into factories (id, enterprise_id, name, address, region_code, industry_code, version, created_at, updated_at)
+                values (@Id, @EnterpriseId, @Name, @Address, @RegionCode, @IndustryCode, @Version, @CreatedAt, @UpdatedAt)
+                """, factory, transaction);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new AlreadyExistsException($"enterprise {factory.EnterpriseName} already has a factory named {factory.Name}");
+        }
+        await audit.WriteAsync(transaction, caller, "factory.registered", "factory", factory.Id.ToString(), null, factory);
+        await transaction.CommitAsync();
+    }
+
+    public async Task UpdateFactoryAsync(CallerScope caller, Factory before, Factory after)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        int updated;
+        try
+        {
+            updated = await connection.ExecuteAsync("""
+                update factories set name = @Name, address = @Address, region_code = @RegionCode, industry_code = @IndustryCode,
+                    version = @Version, updated_at = @UpdatedAt
+                where id = @Id and version = @Version - 1
+                """, after, transaction);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new AlreadyExistsException($"enterprise {after.EnterpriseName} already has a factory named {after.Name}");
+        }
+        if (updated == 0) throw new ConcurrencyException($"factory {after.Id} changed meanwhile; read it again");
+        await audit.WriteAsync(transaction, caller, "factory.updated", "factory", after.Id.ToString(), before, after);
+        await transaction.CommitAsync();
+    }
+
+    private static (string Condition, DynamicParameters Parameters) FactoryQuery(CallerScope caller, FactoryFilter filter)
+    {
+        var parameters = ScopeParameters(caller);
+        var where = new List<string> { FactoryScope(caller) };
+        if (filter.RegionCode is { Length: > 0 }) { where.Add("f.region_code = @region"); parameters.Add("region", filter.RegionCode); }
+        if (filter.IndustryCode is { Length: > 0 }) { where.Add("f.industry_code = @industry"); parameters.Add("industry", filter.IndustryCode); }
+        if (filter.EnterpriseId is { } enterpriseId) { where.Add("f.enterprise_id = @enterprise"); parameters.Add("enterprise", enterpriseId); }
+        if (filter.NameContains is { Length: > 0 }) { where.Add("strpos(f.name, @name) > 0"); parameters.Add("name", filter.NameContains); }
+        return (string.Join(" and ", where), parameters);
+    }
+
+    // An enterprise sees itself; an authority sees the enterprises registered in its jurisdiction and those with a
+    // factory there (an enterprise of Wuhan with a plant in Xiangyang is Xiangyang's business too).
+    private static string EnterpriseScope(CallerScope caller) => caller.Role == Role.Enterprise
+        ? "e.credit_code = @scope_credit_code"
+        : "(e.region_code like @scope_region or exists (select 1 from factories sf where sf.enterprise_id = e.id and sf.region_code like @scope_region))";
+
+    private static string FactoryScope(CallerScope caller) => caller.Role == Role.Enterprise
+        ? "e.credit_code = @scope_credit_code"
+        : "f.region_code like @scope_region";
+
+    private static DynamicParameters ScopeParameters(CallerScope caller)
+    {
+        var parameters = new DynamicParameters();
+        parameters.Add("scope_credit_code", caller.CreditCode);
+        parameters.Add("scope_region", caller.RegionPrefix + "%");
+        return parameters;
+    }
+
+    private sealed record EnterpriseRow(
+        Guid Id, string CreditCode, string Name, string RegionCode, string IndustryCode, string Size, string Nature,
+        long Version, DateTime CreatedAt, DateTime UpdatedAt)
+    {
+        public Enterprise ToDomain() => new(Id, CreditCode, Name, RegionCode, IndustryCode,
+            Enum.Parse<EnterpriseSize>(Size), Enum.Parse<EnterpriseNature>(Nature), Version, CreatedAt, UpdatedAt);
+
+        public static EnterpriseRow From(Enterprise e) => new(e.Id, e.CreditCode, e.Name, e.RegionCode, e.IndustryCode,
+            e.Size.ToString(), e.Nature.ToString(), e.Version, e.CreatedAt, e.UpdatedAt);
+    }
+}

@@ -1,0 +1,139 @@
+using SmartFactory.Contracts.Registry.V1;
+using SmartFactory.Grpc;
+using SmartFactory.Registry.Data;
+using SmartFactory.ServiceDefaults;
+using SmartFactory.ServiceDefaults.Auth;
+using Domain = SmartFactory.Registry.Domain;
+
+namespace SmartFactory.Registry.Grpc;
+
+/// <summary>smartfactory.registry.v1.RegistryService: maps messages to domain calls; errors map in ServiceDefaults.</summary>
+public sealed class RegistryService(RegistryStore store, TimeProvider time)
+{
+    public async Task<Enterprise> RegisterEnterprise(RegisterEnterpriseRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var enterprise = Domain.Enterprise.Register(caller, request.CreditCode, Details(request.Name, request.RegionCode,
+                request.IndustryCode, request.Size, request.Nature), await store.ReferenceDataAsync(), Guid.CreateVersion7(), Now());
+        await store.InsertEnterpriseAsync(caller, enterprise);
+        return enterprise.ToMessage();
+    }
+
+    public async Task<Enterprise> UpdateEnterprise(UpdateEnterpriseRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var before = await store.GetEnterpriseAsync(caller, ParseId(request.Id)) ?? throw EnterpriseNotFound(request.Id);
+        var after = before.Update(caller, request.ExpectedVersion, Details(request.Name, request.RegionCode, request.IndustryCode,
+            request.Size, request.Nature), await store.ReferenceDataAsync(), Now());
+        await store.UpdateEnterpriseAsync(caller, before, after);
+        return after.ToMessage();
+    }
+
+    public async Task<Enterprise> GetEnterprise(GetEnterpriseRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var enterprise = await store.GetEnterpriseAsync(caller, ParseId(request.Id)) ?? throw EnterpriseNotFound(request.Id);
+        return enterprise.ToMessage();
+    }
+
+    public async Task<ListEnterprisesResponse> ListEnterprises(ListEnterprisesRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var violations = new Violations();
+        var page = Page.Parse(request.PageSize, request.PageToken, violations);
+        violations.ThrowIfAny();
+        var (items, total) = await store.ListEnterprisesAsync(caller,
+            new EnterpriseFilter(request.RegionCode, request.NameContains, request.CreditCode.ToUpperInvariant()), page.Offset, page.Size);
+        return new ListEnterprisesResponse { Enterprises = { items.Select(e => e.ToMessage()) }, TotalSize = total, NextPageToken = page.NextToken(total) };
+    }
+
+    public async Task<Factory> RegisterFactory(RegisterFactoryRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var owner = Guid.TryParse(request.EnterpriseId, out var enterpriseId) ? await store.GetEnterpriseAsync(caller, enterpriseId) : null;
+        var factory = Domain.Factory.Register(caller, request.EnterpriseId, owner,
+            new Domain.FactoryDetails(request.Name, request.Address, request.RegionCode, request.IndustryCode),
+            await store.ReferenceDataAsync(), Guid.CreateVersion7(), Now());
+        await store.InsertFactoryAsync(caller, factory);
+        return factory.ToMessage();
+    }
+
+    public async Task<Factory> UpdateFactory(UpdateFactoryRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var before = await store.GetFactoryAsync(caller, ParseId(request.Id)) ?? throw FactoryNotFound(request.Id);
+        var after = before.Update(caller, request.ExpectedVersion,
+            new Domain.FactoryDetails(request.Name, request.Address, request.RegionCode, request.IndustryCode),
+            await store.ReferenceDataAsync(), Now());
+        await store.UpdateFactoryAsync(caller, before, after);
+        return after.ToMessage();
+    }
+
+    public async Task<Factory> GetFactory(GetFactoryRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var factory = await store.GetFactoryAsync(caller, ParseId(request.Id)) ?? throw FactoryNotFound(request.Id);
+        return factory.ToMessage();
+    }
+
+    public async Task<ListFactoriesResponse> ListFactories(ListFactoriesRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var violations = new Violations();
+        var page = Page.Parse(request.PageSize, request.PageToken, violations);
+        var filter = FactoryFilter(request, violations);
+        violations.ThrowIfAny();
+        var (items, total) = await store.ListFactoriesAsync(caller, filter, page.Offset, page.Size);
+        return new ListFactoriesResponse { Factories = { items.Select(f => f.ToMessage()) }, TotalSize = total, NextPageToken = page.NextToken(total) };
+    }
+
+    public async Task StreamFactories(ListFactoriesRequest request, IServerStreamWriter<Factory> writer, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var violations = new Violations();
+        var filter = FactoryFilter(request, violations);
+        violations.ThrowIfAny();
+        await foreach (var factory in store.StreamFactoriesAsync(caller, filter).WithCancellation(context.CancellationToken))
+            await writer.WriteAsync(factory.ToMessage());
+    }
+
+    public async Task<ListRegionsResponse> ListRegions(ListRegionsRequest request, ServerCallContext context)
+    {
+        CallerScope.FromPrincipal(context.User);
+        var reference = await store.ReferenceDataAsync();
+        return new ListRegionsResponse
+        {
+            Regions = { reference.Regions.Select(r => new Region { Code = r.Code, Name = r.Name, ParentCode = r.ParentCode ?? "" }) },
+        };
+    }
+
+    public async Task<ListIndustriesResponse> ListIndustries(ListIndustriesRequest request, ServerCallContext context)
+    {
+        CallerScope.FromPrincipal(context.User);
+        var reference = await store.ReferenceDataAsync();
+        return new ListIndustriesResponse { Industries = { reference.Industries.Select(i => new Industry { Code = i.Code, Name = i.Name }) } };
+    }
+
+    private DateTime Now() => time.GetUtcNow().UtcDateTime;
+
+    private static Domain.EnterpriseDetails Details(string name, string region, string industry, EnterpriseSize size, EnterpriseNature nature) =>
+        new(name, region, industry, size.ToDomain(), nature.ToDomain());
+
+    private static FactoryFilter FactoryFilter(ListFactoriesRequest request, Violations violations)
+    {
+        Guid? enterpriseId = null;
+        if (request.EnterpriseId.Length > 0)
+        {
+            if (Guid.TryParse(request.EnterpriseId, out var id)) enterpriseId = id;
+            else violations.Add("enterprise_id", "must be an enterprise id (a UUID)");
+        }
+        return new FactoryFilter(request.RegionCode, request.IndustryCode, enterpriseId, request.NameContains);
+    }
+
+    private static Guid ParseId(string id) => Guid.TryParse(id, out var guid)
+        ? guid
+        : throw new ValidationException([new FieldViolation("id", "must be a UUID")]);
+
+    private static NotFoundException EnterpriseNotFound(string id) => new($"enterprise {id} not found");
+    private static NotFoundException FactoryNotFound(string id) => new($"factory {id} not found");
+}

@@ -1,0 +1,17 @@
+using SmartFactory.Contracts.Registry.V1;
+using SmartFactory.Grpc;
+using SmartFactory.Registry;
+using SmartFactory.Registry.Grpc;
+using SmartFactory.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults(schema: "registry");
+builder.AddRegistryServices();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapGrpcService<RegistryService>(RegistryReflection.Descriptor.Services[0]);
+
+await app.RunServiceAsync(args);
+
+public partial class Program;
