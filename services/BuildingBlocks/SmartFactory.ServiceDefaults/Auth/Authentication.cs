@@ -24,6 +24,7 @@ public static class Authentication
         var settings = builder.Configuration.GetSection("Auth");
         var audience = settings["Audience"] ?? DefaultAudience;
         var developmentKey = DevelopmentTokens.TryLoad(builder.Configuration, builder.Environment);
+        if (developmentKey is not null) builder.Services.AddSingleton(new DevelopmentTokens(developmentKey, audience));
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {

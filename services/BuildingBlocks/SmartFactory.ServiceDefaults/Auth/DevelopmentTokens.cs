@@ -17,8 +17,11 @@ public sealed class DevelopmentTokens(RsaSecurityKey key, string audience)
 
     public static RsaSecurityKey? TryLoad(IConfiguration configuration, IHostEnvironment environment)
     {
-        if (!environment.IsDevelopment()) return null;
-        if (configuration["Auth:DevelopmentKeyFile"] is not { Length: > 0 } path || !File.Exists(path)) return null;
+        if (configuration["Auth:DevelopmentKeyFile"] is not { Length: > 0 } path) return null;
+        if (!environment.IsDevelopment())
+            throw new InvalidOperationException(
+                $"Auth:DevelopmentKeyFile is set in the {environment.EnvironmentName} environment; the development issuer runs only in Development");
+        if (!File.Exists(path)) throw new InvalidOperationException($"Auth:DevelopmentKeyFile {path} does not exist (./dev up creates it)");
         var rsa = RSA.Create();
         rsa.ImportFromPem(File.ReadAllText(path));
         return new RsaSecurityKey(rsa) { KeyId = "development" };

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using SmartFactory.ServiceDefaults.Auth;
+
+namespace SmartFactory.Gateway.Api;
+
+public sealed record DevelopmentTokenBody(string? Role, string? Region, string? CreditCode, string? Name);
+
+public sealed record DevelopmentTokenResponse(string access_token, string token_type, int expires_in);
+
+/// <summary>POST /dev/token: Keycloak-shaped tokens for local work. Mapped only in Development, with the key `./dev up` made.</summary>
+public static class DevelopmentTokenEndpoint
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
+
+    public static void MapDevelopmentTokens(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment() || app.Services.GetService<DevelopmentTokens>() is not { } tokens) return;
+        app.MapPost("/dev/token", async (HttpRequest request, IOptions<JsonOptions> json) =>
+        {
+            var (body, problem) = await JsonBody.ReadAsync<DevelopmentTokenBody>(request, json.Value.SerializerOptions);
+            if (problem is not null) return problem;
+            var fields = new List<ProblemField>();
+            var role = body!.Role?.Trim().ToLowerInvariant() ?? "";
+            if (!Enum.TryParse<Role>(role, ignoreCase: true, out var parsed) || int.TryParse(role, out _))
+                fields.Add(new ProblemField("role", "must be enterprise, city, province or ministry"));
+            if (parsed != Role.Enterprise && (body.Region is not { Length: 6 } region || !region.All(char.IsAsciiDigit)))
+                fields.Add(new ProblemField("region", "must be a 6-digit region code (420100 Wuhan, 420000 Hubei, 000000 the ministry)"));
+            if (parsed == Role.Enterprise && string.IsNullOrWhiteSpace(body.CreditCode))
+                fields.Add(new ProblemField("creditCode", "is required for the enterprise role"));
+            if (fields.Count > 0) return Problems.BadRequest([.. fields]);
+            var token = tokens.Issue(role, body.Region ?? "", parsed == Role.Enterprise ? body.CreditCode : null, body.Name, Lifetime);
+            return Results.Ok(new DevelopmentTokenResponse(token, "Bearer", (int)Lifetime.TotalSeconds));
+        }).WithTags("Development").Accepts<DevelopmentTokenBody>("application/json").Produces<DevelopmentTokenResponse>()
+          .ProducesProblem(StatusCodes.Status400BadRequest);
+    }
+}

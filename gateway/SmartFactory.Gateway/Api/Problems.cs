@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Mvc;
+using SmartFactory.Grpc;
+
+namespace SmartFactory.Gateway.Api;
+
+/// <summary>A wrong field as the REST caller named it (camelCase), e.g. <c>creditCode</c>.</summary>
+public sealed record ProblemField(string Field, string Description);
+
+/// <summary>gRPC statuses as RFC 9457 problem details, carrying every field violation.</summary>
+public static class Problems
+{
+    public static IResult FromRpc(RpcException e)
+    {
+        var status = e.Status switch
+        {
+            StatusCode.InvalidArgument or StatusCode.OutOfRange => StatusCodes.Status400BadRequest,
+            StatusCode.Unauthenticated => StatusCodes.Status401Unauthorized,
+            StatusCode.PermissionDenied => StatusCodes.Status403Forbidden,
+            StatusCode.NotFound => StatusCodes.Status404NotFound,
+            // The request conflicts with the record's state: a duplicate, a stale version, or a rule forbidding it now.
+            StatusCode.AlreadyExists or StatusCode.Aborted or StatusCode.FailedPrecondition => StatusCodes.Status409Conflict,
+            StatusCode.ResourceExhausted => StatusCodes.Status429TooManyRequests,
+            StatusCode.Unimplemented => StatusCodes.Status501NotImplemented,
+            StatusCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
+            StatusCode.DeadlineExceeded => StatusCodes.Status504GatewayTimeout,
+            _ => StatusCodes.Status500InternalServerError,
+        };
+        var fields = e.FieldViolations.Select(v => new ProblemField(CamelCase(v.Field), v.Description)).ToList();
+        return Invalid(status, Title(e.Status), status >= 500 && e.Status != StatusCode.Unavailable ? "the platform failed to answer" : e.Message,
+            fields, e.Status);
+    }
+
+    public static IResult Invalid(int status, string title, string detail, IReadOnlyList<ProblemField> fields, StatusCode? grpcStatus = null)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"https://httpstatuses.io/{status}" };
+        if (fields.Count > 0) problem.Extensions["errors"] = fields;
+        if (grpcStatus is { } code) problem.Extensions["grpcStatus"] = ScreamingSnake(code.ToString());
+        return Results.Problem(problem);
+    }
+
+    public static IResult BadRequest(params ProblemField[] fields) =>
+        Invalid(StatusCodes.Status400BadRequest, "The request has invalid fields", string.Join("; ", fields.Select(f => $"{f.Field}: {f.Description}")), fields);
+
+    private static string Title(StatusCode status) => status switch
+    {
+        StatusCode.InvalidArgument => "The request has invalid fields",
+        StatusCode.NotFound => "Not found",
+        StatusCode.AlreadyExists => "Already exists",
+        StatusCode.Aborted => "Changed by someone else",
+        StatusCode.FailedPrecondition => "Not allowed now",
+        StatusCode.PermissionDenied => "Not allowed for your role",
+        StatusCode.Unauthenticated => "Sign in required",
+        StatusCode.Unavailable => "Service unavailable",
+        _ => "Error",
+    };
+
+    // InvalidArgument → INVALID_ARGUMENT, the status's name in the gRPC spec.
+    private static string ScreamingSnake(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString()));
+
+    /// <summary>credit_code → creditCode; nested paths keep their dots.</summary>
+    public static string CamelCase(string field) =>
+        string.Join('.', field.Split('.').Select(part =>
+        {
+            var words = part.Split('_', StringSplitOptions.RemoveEmptyEntries);
+            return words.Length == 0 ? part : words[0] + string.Concat(words.Skip(1).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+        }));
+}

@@ -1,0 +1,20 @@
+namespace SmartFactory.Gateway;
+
+/// <summary>The portal's front page; the public catalog pages come with the catalog service.</summary>
+public static class Portal
+{
+    public const string Home = """
+        <!doctype html>
+        <html lang="zh-CN">
+        <head><meta charset="utf-8"><title>湖北省智能工厂梯度培育平台</title></head>
+        <body>
+          <h1>湖北省智能工厂梯度培育平台</h1>
+          <p>Smart factory programme of Hubei province: registry of enterprises and factories.</p>
+          <ul>
+            <li><a href="/openapi/v1.json">REST API (OpenAPI)</a></li>
+            <li><code>GET /api/v1/factories</code>, <code>GET /api/v1/enterprises</code> (sign-in required)</li>
+          </ul>
+        </body>
+        </html>
+        """;
+}

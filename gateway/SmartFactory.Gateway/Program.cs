@@ -1,0 +1,14 @@
+using SmartFactory.Gateway;
+using SmartFactory.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddGatewayServices();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapGateway();
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,56 @@
+using System.Net;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
+using SmartFactory.Contracts.Registry.V1;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace SmartFactory.Gateway.Proxy;
+
+/// <summary>
+/// gRPC passes through YARP to the service that owns it: one route per proto service (<c>/package.Service/*</c>),
+/// forwarded over h2c to the address in <c>Services:&lt;cluster&gt;</c>.
+/// </summary>
+public static class GrpcRoutes
+{
+    private static readonly (string Cluster, ServiceDescriptor Service)[] Owners =
+    [
+        ("Registry", RegistryReflection.Descriptor.Services[0]),
+    ];
+
+    public static IReverseProxyBuilder AddGrpcRoutes(this IServiceCollection services, IConfiguration configuration)
+    {
+        var routes = Owners.Select(o => new RouteConfig
+        {
+            RouteId = o.Service.FullName,
+            ClusterId = o.Cluster,
+            Match = new RouteMatch { Path = $"/{o.Service.FullName}/{{**method}}", Methods = ["POST"] },
+        }).ToList();
+        var clusters = Owners.Select(o => o.Cluster).Distinct().Select(cluster => new ClusterConfig
+        {
+            ClusterId = cluster,
+            Destinations = new Dictionary<string, DestinationConfig>
+            {
+                [cluster] = new() { Address = configuration[$"Services:{cluster}"] ?? throw new InvalidOperationException($"Services:{cluster} is not set") },
+            },
+            HttpRequest = new ForwarderRequestConfig { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact },
+        }).ToList();
+        return services.AddReverseProxy().LoadFromMemory(routes, clusters);
+    }
+
+    /// <summary>
+    /// The gateway checks the token too: a call that presents a token which fails validation is answered
+    /// UNAUTHENTICATED here, as gRPC (trailers-only), and never reaches the service.
+    /// </summary>
+    public static async Task RefuseInvalidTokens(HttpContext context, Func<Task> next)
+    {
+        if (context.Request.Headers.Authorization.Count > 0 && context.User.Identity?.IsAuthenticated != true)
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "application/grpc";
+            context.Response.Headers["grpc-status"] = "16";
+            context.Response.Headers["grpc-message"] = "the bearer token is not valid";
+            return;
+        }
+        await next();
+    }
+}
