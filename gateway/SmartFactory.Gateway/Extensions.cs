@@ -21,17 +21,17 @@ public static class Extensions
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddSingleton(_ => new GrpcClient(new HttpClient(new SocketsHttpHandler
+        builder.Services.AddSingleton(sp => new GrpcClient(new HttpClient(new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         })
         {
-            BaseAddress = new Uri(builder.Configuration["Services:Registry"] ?? throw new InvalidOperationException("Services:Registry is not set")),
+            BaseAddress = new Uri(sp.GetRequiredService<IConfiguration>()["Services:Registry"] ?? throw new InvalidOperationException("Services:Registry is not set")),
             Timeout = Timeout.InfiniteTimeSpan, // deadlines are per call
         }));
         builder.Services.AddScoped<RegistryClient>();
-        builder.Services.AddGrpcRoutes(builder.Configuration);
+        builder.Services.AddGrpcRoutes();
         return builder;
     }
 

@@ -15,7 +15,8 @@ public static class DevelopmentTokenEndpoint
 
     public static void MapDevelopmentTokens(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment() || app.Services.GetService<DevelopmentTokens>() is not { } tokens) return;
+        var tokens = app.Services.GetRequiredService<DevelopmentTokens>();
+        if (!app.Environment.IsDevelopment() || tokens.Key is null) return;
         app.MapPost("/dev/token", async (HttpRequest request, IOptions<JsonOptions> json) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<DevelopmentTokenBody>(request, json.Value.SerializerOptions);

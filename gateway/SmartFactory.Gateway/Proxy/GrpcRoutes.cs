@@ -17,7 +17,13 @@ public static class GrpcRoutes
         ("Registry", RegistryReflection.Descriptor.Services[0]),
     ];
 
-    public static IReverseProxyBuilder AddGrpcRoutes(this IServiceCollection services, IConfiguration configuration)
+    public static IReverseProxyBuilder AddGrpcRoutes(this IServiceCollection services)
+    {
+        services.AddSingleton<IProxyConfigProvider>(sp => Routes(sp.GetRequiredService<IConfiguration>()));
+        return services.AddReverseProxy();
+    }
+
+    private static InMemoryConfigProvider Routes(IConfiguration configuration)
     {
         var routes = Owners.Select(o => new RouteConfig
         {
@@ -34,7 +40,7 @@ public static class GrpcRoutes
             },
             HttpRequest = new ForwarderRequestConfig { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact },
         }).ToList();
-        return services.AddReverseProxy().LoadFromMemory(routes, clusters);
+        return new InMemoryConfigProvider(routes, clusters);
     }
 
     /// <summary>

@@ -35,10 +35,9 @@ public static class Extensions
         builder.AddKeycloakAuthentication();
         builder.Services.AddSingleton(TimeProvider.System);
 
-        var redis = builder.Configuration.GetConnectionString("Redis") ?? "127.0.0.1:6379";
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
+        builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
         {
-            var options = ConfigurationOptions.Parse(redis);
+            var options = ConfigurationOptions.Parse(sp.GetRequiredService<IConfiguration>().GetConnectionString("Redis") ?? "127.0.0.1:6379");
             options.AbortOnConnectFail = false; // start without Redis, and say so in /health/ready
             return ConnectionMultiplexer.Connect(options);
         });
@@ -48,13 +47,13 @@ public static class Extensions
 
         if (schema is not null)
         {
-            var connectionString = new NpgsqlConnectionStringBuilder(
-                builder.Configuration.GetConnectionString("Postgres")
+            builder.Services.AddSingleton(sp => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(
+                sp.GetRequiredService<IConfiguration>().GetConnectionString("Postgres")
                 ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set"))
-            { SearchPath = schema }.ConnectionString;
-            builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-            var migrations = Assembly.Load(new AssemblyName(builder.Environment.ApplicationName));
-            builder.Services.AddSingleton(sp => new Migrator(sp.GetRequiredService<NpgsqlDataSource>(), schema, migrations,
+            { SearchPath = schema }.ConnectionString));
+            // The service's own assembly carries its migrations as embedded resources.
+            builder.Services.AddSingleton(sp => new Migrator(sp.GetRequiredService<NpgsqlDataSource>(), schema,
+                Assembly.Load(new AssemblyName(sp.GetRequiredService<IHostEnvironment>().ApplicationName)),
                 sp.GetRequiredService<ILogger<Migrator>>()));
             builder.Services.AddSingleton<AuditWriter>();
             builder.Services.AddGrpcServer(options => options.ExceptionMapper = ErrorMapping.ToRpcException);

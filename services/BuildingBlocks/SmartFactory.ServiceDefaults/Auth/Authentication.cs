@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.Tokens;
 
 namespace SmartFactory.ServiceDefaults.Auth;
@@ -13,7 +12,8 @@ namespace SmartFactory.ServiceDefaults.Auth;
 /// Keycloak bearer tokens: issuer, audience, lifetime and signature (keys from the realm's discovery document),
 /// then Keycloak's <c>realm_access.roles</c> become role claims. Settings under <c>Auth</c>:
 /// <c>Authority</c> (the realm URL), <c>Audience</c>, <c>RequireHttpsMetadata</c>, and in Development only
-/// <c>DevelopmentKeyFile</c> for tokens from the gateway's development issuer.
+/// <c>DevelopmentKeyFile</c> for tokens from the gateway's development issuer. Read when the options are first
+/// needed, so hosts and tests can still change configuration after registration.
 /// </summary>
 public static class Authentication
 {
@@ -21,44 +21,43 @@ public static class Authentication
 
     public static void AddKeycloakAuthentication(this WebApplicationBuilder builder)
     {
-        var settings = builder.Configuration.GetSection("Auth");
-        var audience = settings["Audience"] ?? DefaultAudience;
-        var developmentKey = DevelopmentTokens.TryLoad(builder.Configuration, builder.Environment);
-        if (developmentKey is not null) builder.Services.AddSingleton(new DevelopmentTokens(developmentKey, audience));
-
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
-        {
-            // Keep JWT claim names as Keycloak sends them (sub, region, credit_code).
-            options.MapInboundClaims = false;
-            if (settings["Authority"] is { Length: > 0 } authority)
+        builder.Services.AddSingleton<DevelopmentTokens>();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IConfiguration, DevelopmentTokens>((options, configuration, development) =>
             {
-                options.Authority = authority;
-                options.RequireHttpsMetadata = settings.GetValue("RequireHttpsMetadata", true);
-            }
-            options.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidateIssuer = true,
-                ValidateAudience = true,
-                ValidateLifetime = true,
-                ValidateIssuerSigningKey = true,
-                RequireExpirationTime = true,
-                ValidAudience = audience,
-                ClockSkew = TimeSpan.FromSeconds(30),
-                RoleClaimType = ClaimTypes.Role,
-                NameClaimType = "name",
-                // The discovery document's issuer and keys are added to these by the handler.
-                ValidIssuers = developmentKey is null ? [] : [DevelopmentTokens.Issuer],
-                IssuerSigningKeys = developmentKey is null ? [] : [developmentKey],
-            };
-            options.Events = new JwtBearerEvents
-            {
-                OnTokenValidated = context =>
+                var settings = configuration.GetSection("Auth");
+                // Keep JWT claim names as Keycloak sends them (sub, region, credit_code).
+                options.MapInboundClaims = false;
+                if (settings["Authority"] is { Length: > 0 } authority)
                 {
-                    if (context.Principal?.Identity is ClaimsIdentity identity) AddRealmRoles(identity);
-                    return Task.CompletedTask;
-                },
-            };
-        });
+                    options.Authority = authority;
+                    options.RequireHttpsMetadata = settings.GetValue("RequireHttpsMetadata", true);
+                }
+                options.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidateIssuer = true,
+                    ValidateAudience = true,
+                    ValidateLifetime = true,
+                    ValidateIssuerSigningKey = true,
+                    RequireExpirationTime = true,
+                    ValidAudience = settings["Audience"] ?? DefaultAudience,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    RoleClaimType = ClaimTypes.Role,
+                    NameClaimType = "name",
+                    // The discovery document's issuer and keys are added to these by the handler.
+                    ValidIssuers = development.Key is null ? [] : [DevelopmentTokens.Issuer],
+                    IssuerSigningKeys = development.Key is null ? [] : [development.Key],
+                };
+                options.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context =>
+                    {
+                        if (context.Principal?.Identity is ClaimsIdentity identity) AddRealmRoles(identity);
+                        return Task.CompletedTask;
+                    },
+                };
+            });
         builder.Services.AddAuthorization();
     }
 

@@ -8,27 +8,35 @@ using Microsoft.IdentityModel.Tokens;
 namespace SmartFactory.ServiceDefaults.Auth;
 
 /// <summary>
-/// Stands in for Keycloak on a developer's machine: an RSA key that `./dev up` generates, trusted only in the
-/// Development environment, and tokens shaped like Keycloak's (realm_access.roles, region, credit_code).
+/// Stands in for Keycloak on a developer's machine: the RSA key in <c>Auth:DevelopmentKeyFile</c> (made by
+/// `./dev up`), trusted only in the Development environment, and tokens shaped like Keycloak's
+/// (realm_access.roles, region, credit_code). Outside Development a configured key stops the process.
 /// </summary>
-public sealed class DevelopmentTokens(RsaSecurityKey key, string audience)
+public sealed class DevelopmentTokens
 {
     public const string Issuer = "smartfactory-development";
 
-    public static RsaSecurityKey? TryLoad(IConfiguration configuration, IHostEnvironment environment)
+    private readonly string audience;
+
+    public DevelopmentTokens(IConfiguration configuration, IHostEnvironment environment)
     {
-        if (configuration["Auth:DevelopmentKeyFile"] is not { Length: > 0 } path) return null;
+        audience = configuration["Auth:Audience"] ?? Authentication.DefaultAudience;
+        if (configuration["Auth:DevelopmentKeyFile"] is not { Length: > 0 } path) return;
         if (!environment.IsDevelopment())
             throw new InvalidOperationException(
                 $"Auth:DevelopmentKeyFile is set in the {environment.EnvironmentName} environment; the development issuer runs only in Development");
         if (!File.Exists(path)) throw new InvalidOperationException($"Auth:DevelopmentKeyFile {path} does not exist (./dev up creates it)");
         var rsa = RSA.Create();
         rsa.ImportFromPem(File.ReadAllText(path));
-        return new RsaSecurityKey(rsa) { KeyId = "development" };
+        Key = new RsaSecurityKey(rsa) { KeyId = "development" };
     }
+
+    /// <summary>The development signing key, or null where none is trusted.</summary>
+    public RsaSecurityKey? Key { get; }
 
     public string Issue(string role, string region, string? creditCode, string? name, TimeSpan lifetime)
     {
+        var key = Key ?? throw new InvalidOperationException("no development key is configured");
         var claims = new Dictionary<string, object>
         {
             ["realm_access"] = new Dictionary<string, object> { ["roles"] = new[] { role } },
