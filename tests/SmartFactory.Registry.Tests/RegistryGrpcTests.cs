@@ -1,0 +1,197 @@
+using SmartFactory.Contracts.Registry.V1;
+using SmartFactory.Grpc;
+using SmartFactory.TestSupport;
+
+namespace SmartFactory.Registry.Tests;
+
+/// <summary>The registry over real gRPC (h2c) with real tokens, against its own PostgreSQL database.</summary>
+public class RegistryGrpcTests(RegistryFixture registry) : IClassFixture<RegistryFixture>
+{
+    [Fact]
+    public async Task Each_role_sees_exactly_its_scope()
+    {
+        var wuhanOwner = await registry.RegisterEnterprise(registry.Province, "420100");
+        var wuhanPlant = await registry.RegisterFactory(registry.Province, wuhanOwner, "420100");
+        var xiangyangPlant = await registry.RegisterFactory(registry.Province, wuhanOwner, "420600");
+        var xiantaoOwner = await registry.RegisterEnterprise(registry.Province, "429004");
+        var xiantaoPlant = await registry.RegisterFactory(registry.Province, xiantaoOwner, "429004");
+
+        async Task<HashSet<string>> Visible(string token) =>
+            (await registry.Call<ListFactoriesRequest, ListFactoriesResponse>("ListFactories", new() { PageSize = 100 }, token))
+                .Factories.Select(f => f.Id).ToHashSet();
+
+        var wuhan = await Visible(registry.City("420100"));
+        Assert.Contains(wuhanPlant.Id, wuhan);
+        Assert.DoesNotContain(xiangyangPlant.Id, wuhan);
+        Assert.DoesNotContain(xiantaoPlant.Id, wuhan);
+        Assert.All((await registry.Call<ListFactoriesRequest, ListFactoriesResponse>("ListFactories", new() { PageSize = 100 }, registry.City("420100"))).Factories,
+            f => Assert.StartsWith("4201", f.RegionCode));
+
+        // 潜江 shares 仙桃's 4290 prefix but not its factories.
+        Assert.DoesNotContain(xiantaoPlant.Id, await Visible(registry.City("429005")));
+        Assert.Contains(xiantaoPlant.Id, await Visible(registry.City("429004")));
+
+        var own = await Visible(registry.EnterpriseToken(wuhanOwner.CreditCode));
+        Assert.Equal([wuhanPlant.Id, xiangyangPlant.Id], own.Order());
+
+        Assert.Superset(new HashSet<string> { wuhanPlant.Id, xiangyangPlant.Id, xiantaoPlant.Id }, await Visible(registry.Province));
+        Assert.Superset(new HashSet<string> { wuhanPlant.Id, xiangyangPlant.Id, xiantaoPlant.Id }, await Visible(registry.Ministry));
+
+        // Xiangyang sees the Wuhan enterprise because it has a plant there; Xiantao does not.
+        await registry.Call<GetEnterpriseRequest, Enterprise>("GetEnterprise", new() { Id = wuhanOwner.Id }, registry.City("420600"));
+        await AssertStatus(StatusCode.NotFound, () =>
+            registry.Call<GetEnterpriseRequest, Enterprise>("GetEnterprise", new() { Id = wuhanOwner.Id }, registry.City("429004")));
+    }
+
+    [Fact]
+    public async Task Out_of_scope_records_are_not_found_not_forbidden()
+    {
+        var owner = await registry.RegisterEnterprise(registry.Province, "420600");
+        var plant = await registry.RegisterFactory(registry.Province, owner, "420600");
+        var wuhan = registry.City("420100");
+
+        var get = await AssertStatus(StatusCode.NotFound, () => registry.Call<GetFactoryRequest, Factory>("GetFactory", new() { Id = plant.Id }, wuhan));
+        var missing = await AssertStatus(StatusCode.NotFound, () =>
+            registry.Call<GetFactoryRequest, Factory>("GetFactory", new() { Id = Guid.NewGuid().ToString() }, wuhan));
+        Assert.Equal(get.Message.Replace(plant.Id, "X"), missing.Message.Replace(missing.Message.Split(' ')[1], "X"));
+
+        await AssertStatus(StatusCode.NotFound, () => registry.Call<UpdateFactoryRequest, Factory>("UpdateFactory",
+            new() { Id = plant.Id, ExpectedVersion = 1, Name = "改名", Address = "地址", RegionCode = "420100", IndustryCode = "36" }, wuhan));
+        var other = registry.EnterpriseToken(Scopes.NewCreditCode());
+        await AssertStatus(StatusCode.NotFound, () => registry.Call<GetFactoryRequest, Factory>("GetFactory", new() { Id = plant.Id }, other));
+        Assert.Equal(1, await registry.Database.ScalarAsync<int>($"select version from registry.factories where id = '{plant.Id}'"));
+    }
+
+    [Fact]
+    public async Task Bad_input_names_every_field_and_writes_nothing()
+    {
+        var before = await Counts();
+        var error = await AssertStatus(StatusCode.InvalidArgument, () => registry.Call<RegisterEnterpriseRequest, Enterprise>("RegisterEnterprise",
+            new() { CreditCode = "91420100MA4KL3XK1A", Name = "", RegionCode = "420600", IndustryCode = "12" }, registry.City("420100")));
+        Assert.Equal(["credit_code", "name", "region_code", "industry_code", "size", "nature"], error.FieldViolations.Select(v => v.Field));
+        Assert.Equal("check character is wrong: expected 'L' after 91420100MA4KL3XK1", error.FieldViolations[0].Description);
+        Assert.Equal(before, await Counts());
+    }
+
+    [Fact]
+    public async Task A_second_enterprise_with_the_same_credit_code_already_exists_and_leaves_no_trace()
+    {
+        var first = await registry.RegisterEnterprise(registry.Province, "420100");
+        var before = await Counts();
+        var error = await AssertStatus(StatusCode.AlreadyExists, () => registry.RegisterEnterprise(registry.City("420100"), "420100", first.CreditCode));
+        Assert.Contains(first.CreditCode, error.Message);
+        Assert.Equal(before, await Counts());
+    }
+
+    [Fact]
+    public async Task Every_change_leaves_an_audit_row_with_who_before_and_after()
+    {
+        var enterprise = await registry.RegisterEnterprise(registry.City("420100"), "420100");
+        var updated = await registry.Call<UpdateEnterpriseRequest, Enterprise>("UpdateEnterprise", new()
+        {
+            Id = enterprise.Id, ExpectedVersion = 1, Name = "改名后的企业", RegionCode = "420100", IndustryCode = "26",
+            Size = EnterpriseSize.Medium, Nature = EnterpriseNature.Collective,
+        }, registry.EnterpriseToken(enterprise.CreditCode));
+        Assert.Equal((2L, "改名后的企业", EnterpriseSize.Medium), (updated.Version, updated.Name, updated.Size));
+
+        var rows = await registry.Database.ScalarAsync<string>($"""
+            select string_agg(action || '|' || actor_role || '|' || actor_scope || '|' || coalesce(before->>'name', '-') || '|' || (after->>'name'), ';' order by id)
+            from registry.audit_log where entity_id = '{enterprise.Id}'
+            """);
+        Assert.Equal($"enterprise.registered|city|420100|-|{enterprise.Name};enterprise.updated|enterprise|{enterprise.CreditCode}|{enterprise.Name}|改名后的企业", rows);
+    }
+
+    [Fact]
+    public async Task A_stale_version_is_aborted_and_changes_nothing()
+    {
+        var owner = await registry.RegisterEnterprise(registry.Province, "420100");
+        var plant = await registry.RegisterFactory(registry.Province, owner, "420100");
+        UpdateFactoryRequest Rename(string name) => new() { Id = plant.Id, ExpectedVersion = 1, Name = name, Address = "新地址", RegionCode = "420100", IndustryCode = "36" };
+        await registry.Call<UpdateFactoryRequest, Factory>("UpdateFactory", Rename("第一次改名"), registry.City("420100"));
+        await AssertStatus(StatusCode.Aborted, () => registry.Call<UpdateFactoryRequest, Factory>("UpdateFactory", Rename("第二次改名"), registry.Province));
+        var now = await registry.Call<GetFactoryRequest, Factory>("GetFactory", new() { Id = plant.Id }, registry.Ministry);
+        Assert.Equal(("第一次改名", 2L), (now.Name, now.Version));
+    }
+
+    [Fact]
+    public async Task The_ministry_reads_everything_but_writes_nothing()
+    {
+        var error = await AssertStatus(StatusCode.PermissionDenied, () => registry.RegisterEnterprise(registry.Ministry, "420100"));
+        Assert.Contains("the ministry reads the registry", error.Message);
+    }
+
+    [Fact]
+    public async Task Pages_and_streams_cover_the_scope_once()
+    {
+        var owner = await registry.RegisterEnterprise(registry.Province, "421300");
+        var plants = new List<string>();
+        for (var i = 0; i < 5; i++) plants.Add((await registry.RegisterFactory(registry.Province, owner, "421300", $"随州工厂{i}")).Id);
+        var suizhou = registry.City("421300");
+
+        var seen = new List<string>();
+        var token = "";
+        do
+        {
+            var page = await registry.Call<ListFactoriesRequest, ListFactoriesResponse>("ListFactories", new() { PageSize = 2, PageToken = token }, suizhou);
+            Assert.Equal(5, page.TotalSize);
+            seen.AddRange(page.Factories.Select(f => f.Id));
+            token = page.NextPageToken;
+        } while (token != "");
+        Assert.Equal(plants.Order(), seen.Order());
+
+        var streamed = new List<string>();
+        await foreach (var factory in registry.StreamFactories(new(), suizhou)) streamed.Add(factory.Id);
+        Assert.Equal(seen, streamed);
+    }
+
+    [Fact]
+    public async Task Reference_data_lists_hubei_and_the_manufacturing_divisions()
+    {
+        var regions = await registry.Call<ListRegionsRequest, ListRegionsResponse>("ListRegions", new(), registry.City("420100"));
+        Assert.Equal(18, regions.Regions.Count);
+        Assert.Contains(regions.Regions, r => r is { Code: "429021", Name: "神农架林区", ParentCode: "420000" });
+        var industries = await registry.Call<ListIndustriesRequest, ListIndustriesResponse>("ListIndustries", new(), registry.Ministry);
+        Assert.Equal(Enumerable.Range(13, 31).Select(i => i.ToString()), industries.Industries.Select(i => i.Code));
+    }
+
+    public static TheoryData<string, string> RefusedTokens => new()
+    {
+        { "wrong issuer", "issuer" }, { "expired", "expired" }, { "wrong audience", "audience" }, { "foreign key", "key" }, { "none", "none" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedTokens))]
+    public async Task Tokens_that_fail_validation_are_unauthenticated(string _, string fault)
+    {
+        var token = fault switch
+        {
+            "issuer" => registry.Issuer.Token("province", "420000", options: new TokenOptions(Issuer: "http://127.0.0.1:1/realms/other")),
+            "expired" => registry.Issuer.Token("province", "420000", options: new TokenOptions(Lifetime: TimeSpan.FromMinutes(-5))),
+            "audience" => registry.Issuer.Token("province", "420000", options: new TokenOptions(Audience: "account")),
+            "key" => registry.Issuer.Token("province", "420000", options: new TokenOptions(ForeignKey: true)),
+            _ => null,
+        };
+        await AssertStatus(StatusCode.Unauthenticated, () => registry.Call<ListFactoriesRequest, ListFactoriesResponse>("ListFactories", new(), token));
+    }
+
+    [Fact]
+    public async Task A_valid_token_without_a_platform_role_is_denied()
+    {
+        var error = await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<ListFactoriesRequest, ListFactoriesResponse>(
+            "ListFactories", new(), registry.Issuer.Token(Array.Empty<string>(), "420100")));
+        Assert.Contains("none of the roles", error.Message);
+    }
+
+    private Task<(int Enterprises, int Factories, int Audit)> Counts() => Task.WhenAll(
+            registry.Database.ScalarAsync<int>("select count(*) from registry.enterprises"),
+            registry.Database.ScalarAsync<int>("select count(*) from registry.factories"),
+            registry.Database.ScalarAsync<int>("select count(*) from registry.audit_log"))
+        .ContinueWith(t => (t.Result[0], t.Result[1], t.Result[2]));
+
+    private static async Task<RpcException> AssertStatus(StatusCode status, Func<Task> call)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.Equal(status, error.Status);
+        return error;
+    }
+}

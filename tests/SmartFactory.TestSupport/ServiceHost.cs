@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using SmartFactory.Grpc;
+
+namespace SmartFactory.TestSupport;
+
+/// <summary>
+/// Runs a service's real Program on real Kestrel (HTTP/2 gRPC port and HTTP/1.1 port on loopback), configured by
+/// <paramref name="settings"/>, as a test fixture would use it.
+/// </summary>
+public sealed class ServiceHost<TProgram>(IReadOnlyDictionary<string, string?> settings, string environment = "Development")
+    : WebApplicationFactory<TProgram> where TProgram : class
+{
+    public int GrpcPort { get; } = FreePort();
+    public int HttpPort { get; } = FreePort();
+
+    public Uri GrpcAddress => new($"http://127.0.0.1:{GrpcPort}");
+    public Uri HttpAddress => new($"http://127.0.0.1:{HttpPort}");
+
+    public ServiceHost<TProgram> Start()
+    {
+        UseKestrel();
+        StartServer();
+        return this;
+    }
+
+    /// <summary>Our gRPC client over a real h2c connection to this host.</summary>
+    public GrpcClient GrpcClient() => new(new HttpClient(new SocketsHttpHandler { EnableMultipleHttp2Connections = true })
+    {
+        BaseAddress = GrpcAddress,
+        Timeout = Timeout.InfiniteTimeSpan,
+    });
+
+    public HttpClient HttpClient() => new() { BaseAddress = HttpAddress };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(environment);
+        builder.UseSetting("Endpoints:Grpc", GrpcAddress.ToString());
+        builder.UseSetting("Endpoints:Http", HttpAddress.ToString());
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
