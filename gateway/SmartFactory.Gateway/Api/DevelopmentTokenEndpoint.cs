@@ -23,14 +23,15 @@ public static class DevelopmentTokenEndpoint
             if (problem is not null) return problem;
             var fields = new List<ProblemField>();
             var role = body!.Role?.Trim().ToLowerInvariant() ?? "";
-            if (!Enum.TryParse<Role>(role, ignoreCase: true, out var parsed) || int.TryParse(role, out _))
-                fields.Add(new ProblemField("role", "must be enterprise, city, province or ministry"));
-            if (parsed != Role.Enterprise && (body.Region is not { Length: 6 } region || !region.All(char.IsAsciiDigit)))
+            var known = Enum.TryParse<Role>(role, ignoreCase: true, out var parsed) && !int.TryParse(role, out _);
+            var enterprise = known && parsed == Role.Enterprise;
+            if (!known) fields.Add(new ProblemField("role", "must be enterprise, city, province or ministry"));
+            if (!enterprise && (body.Region is not { Length: 6 } region || !region.All(char.IsAsciiDigit)))
                 fields.Add(new ProblemField("region", "must be a 6-digit region code (420100 Wuhan, 420000 Hubei, 000000 the ministry)"));
-            if (parsed == Role.Enterprise && string.IsNullOrWhiteSpace(body.CreditCode))
+            if (enterprise && string.IsNullOrWhiteSpace(body.CreditCode))
                 fields.Add(new ProblemField("creditCode", "is required for the enterprise role"));
             if (fields.Count > 0) return Problems.BadRequest([.. fields]);
-            var token = tokens.Issue(role, body.Region ?? "", parsed == Role.Enterprise ? body.CreditCode : null, body.Name, Lifetime);
+            var token = tokens.Issue(role, body.Region ?? "", enterprise ? body.CreditCode : null, body.Name, Lifetime);
             return Results.Ok(new DevelopmentTokenResponse(token, "Bearer", (int)Lifetime.TotalSeconds));
         }).WithTags("Development").Accepts<DevelopmentTokenBody>("application/json").Produces<DevelopmentTokenResponse>()
           .ProducesProblem(StatusCodes.Status400BadRequest);
