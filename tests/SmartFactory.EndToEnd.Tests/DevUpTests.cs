@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace SmartFactory.EndToEnd.Tests;
+
+/// <summary>What a newcomer sees after `./dev up`: the demo data through the gateway, scoped by token.</summary>
+public class DevUpTests(DevPlatform platform) : IClassFixture<DevPlatform>
+{
+    private async Task<string> DevToken(object body)
+    {
+        var response = await platform.Http.PostAsJsonAsync("/dev/token", body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+    }
+
+    private async Task<List<JsonElement>> Factories(string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/factories?pageSize=100");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var response = await platform.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return [.. (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray()];
+    }
+
+    [Fact]
+    public async Task Up_prints_the_urls_and_a_city_token_sees_only_its_citys_demo_factories()
+    {
+        Assert.Contains($"http://127.0.0.1:{platform.GatewayPort}/api/v1/factories", platform.UpOutput);
+        Assert.Contains($"127.0.0.1:{platform.GatewayGrpcPort}", platform.UpOutput);
+
+        var wuhan = await Factories(await DevToken(new { role = "city", region = "420100", creditCode = (string?)null, name = "武汉市经信局" }));
+        Assert.Equal(["武汉光谷光模块智能工厂", "武汉经开区总装智能工厂"], wuhan.Select(f => f.GetProperty("name").GetString()).Order());
+        Assert.All(wuhan, f => Assert.Equal("420100", f.GetProperty("regionCode").GetString()));
+
+        var province = await Factories(await DevToken(new { role = "province", region = "420000" }));
+        Assert.Equal(7, province.Count);
+        Assert.Equal(5, province.Select(f => f.GetProperty("regionCode").GetString()).Distinct().Count());
+
+        var enterprise = await Factories(await DevToken(new { role = "enterprise", creditCode = "91420100MA4KL3XK1L" }));
+        Assert.Equal(["420100", "420600"], enterprise.Select(f => f.GetProperty("regionCode").GetString()).Order());
+    }
+
+    [Fact]
+    public async Task Running_up_twice_is_harmless()
+    {
+        var (code, output) = await platform.Dev("up");
+        Assert.True(code == 0, output);
+        Assert.Contains("registry already running", output);
+        Assert.Contains("demo data: 0 records added, 6 enterprises present", output);
+        var province = await Factories(await DevToken(new { role = "province", region = "420000" }));
+        Assert.Equal(7, province.Count);
+    }
+}
