@@ -1,0 +1,175 @@
+using System.Text.RegularExpressions;
+
+namespace SmartFactory.Deployment.Tests;
+
+/// <summary>The chart's templates against the code: probes, migrations, exposure, scaling and its own values.</summary>
+public class ChartTests
+{
+    public static TheoryData<string> Services() => new(Repo.Services.Keys);
+
+    private static string Block(string text, string key)
+    {
+        // The indented block under "key:" (up to the next line at the same or a smaller indentation).
+        var match = Regex.Match(text, $@"(?m)^( *){Regex.Escape(key)}:\n((?:\1 +.*\n)+)");
+        Assert.True(match.Success, $"no '{key}:' block");
+        return match.Groups[2].Value;
+    }
+
+    [Fact]
+    public void Probes_use_the_health_paths_the_code_maps_on_the_http_port()
+    {
+        var code = Repo.Read("services/BuildingBlocks/SmartFactory.ServiceDefaults/Extensions.cs");
+        var mapped = Regex.Matches(code, @"MapHealthChecks\(""(/health/[a-z]+)""").Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.Equal(new HashSet<string> { "/health/live", "/health/ready" }, mapped);
+
+        var deployment = Repo.Template("deployment.yaml");
+        var readiness = Block(deployment, "readinessProbe");
+        var liveness = Block(deployment, "livenessProbe");
+        Assert.Contains("path: /health/ready", readiness);
+        Assert.Contains("path: /health/live", liveness);
+        // The health endpoints answer on the HTTP/1.1 endpoint; the gRPC one is HTTP/2-only.
+        Assert.Contains("port: http", readiness);
+        Assert.Contains("port: http", liveness);
+        Assert.Contains("- name: http\n              containerPort: {{ $svc.ports.http }}", deployment);
+        Assert.Contains("- name: grpc\n              containerPort: {{ $svc.ports.grpc }}", deployment);
+    }
+
+    [Fact]
+    public void Deployments_run_non_root_on_a_read_only_filesystem_with_resources()
+    {
+        Assert.Equal("true", Yaml.String(Repo.Values, "podSecurityContext.runAsNonRoot"));
+        Assert.Equal("true", Yaml.String(Repo.Values, "containerSecurityContext.runAsNonRoot"));
+        Assert.Equal("true", Yaml.String(Repo.Values, "containerSecurityContext.readOnlyRootFilesystem"));
+        Assert.Equal("false", Yaml.String(Repo.Values, "containerSecurityContext.allowPrivilegeEscalation"));
+        foreach (var template in new[] { "deployment.yaml", "migrations-job.yaml" })
+        {
+            var text = Repo.Template(template);
+            Assert.Contains("toYaml $.Values.containerSecurityContext", text);
+            Assert.Contains("mountPath: /tmp", text);
+            Assert.Contains("include \"smartfactory.podSpecCommon\" $", text);
+        }
+        foreach (var (name, svc) in Repo.Services)
+        {
+            Assert.NotNull(Yaml.Get(svc, "resources.requests.cpu"));
+            Assert.NotNull(Yaml.Get(svc, "resources.limits.memory"));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public void A_service_with_a_schema_has_a_database_that_the_chart_creates_and_migrates(string service)
+    {
+        var program = File.ReadAllText(Path.Combine(Repo.ProjectDirOf(service), "Program.cs"));
+        var schema = Regex.Match(program, @"AddServiceDefaults\(schema:\s*""(\w+)""\)");
+        var database = Yaml.Get(Repo.Services[service], "database") as string;
+        Assert.Equal(schema.Success, database is { Length: > 0 });
+        if (database is null) return;
+        // The migrate command lives in RunServiceAsync; a service with a database must end with it.
+        Assert.Contains("await app.RunServiceAsync(args);", program);
+        var initdb = Yaml.Map(Yaml.Get(Repo.Values, "postgresql.primary.initdb.scripts")).Values.Cast<string>();
+        Assert.Contains(initdb, script => Regex.IsMatch(script, $@"CREATE DATABASE {database} OWNER {Yaml.String(Repo.Values, "postgresql.auth.username")};"));
+    }
+
+    [Fact]
+    public void Migrations_job_runs_migrate_before_install_and_upgrade()
+    {
+        Assert.Contains("args is [\"migrate\", ..]", Repo.Read("services/BuildingBlocks/SmartFactory.ServiceDefaults/Extensions.cs"));
+        var job = Repo.Template("migrations-job.yaml");
+        Assert.Contains("kind: Job", job);
+        Assert.Contains("args: [\"migrate\"]", job);
+        Assert.Contains("{{- if and $svc.enabled $svc.database }}", job);
+        Assert.Contains("helm.sh/hook: {{ include \"smartfactory.migrations.hook\" $ }}", job);
+        Assert.Contains("restartPolicy: Never", job);
+        var hook = Regex.Match(Repo.Template("_helpers.tpl"), @"define ""smartfactory\.migrations\.hook"" -}}\n(.+)\n").Groups[1].Value;
+        Assert.Contains("pre-upgrade", hook);
+        Assert.Contains("pre-install,pre-upgrade", hook);
+        // Only the database connection: the migrate command touches neither Redis nor tokens.
+        Assert.Contains("key: ConnectionStrings__Postgres", job);
+    }
+
+    [Fact]
+    public void Only_the_gateway_is_reachable_from_outside()
+    {
+        var publicServices = Repo.Services.Where(s => Yaml.Bool(s.Value, "public")).Select(s => s.Key).ToList();
+        Assert.Equal(["gateway"], publicServices);
+        Assert.Equal("true", Yaml.String(Repo.Values, "networkPolicy.enabled"));
+
+        var policies = Repo.Template("networkpolicy.yaml");
+        var defaultDeny = policies[policies.IndexOf("-default-deny", StringComparison.Ordinal)..policies.IndexOf("{{- range", StringComparison.Ordinal)];
+        Assert.Contains("policyTypes:\n    - Ingress", defaultDeny);
+        Assert.DoesNotContain("ingress:", defaultDeny);
+        Assert.Contains("key: smartfactory.io/service", defaultDeny);
+        // Non-public services: only pods carrying the platform's service label, on gRPC.
+        var internalRule = policies[policies.IndexOf("{{- else }}", StringComparison.Ordinal)..];
+        Assert.Contains("podSelector:", internalRule);
+        Assert.Contains("key: smartfactory.io/service", internalRule);
+        Assert.Contains("port: grpc", internalRule);
+        Assert.Contains("smartfactory.io/service: {{ .name }}", Repo.Template("_helpers.tpl"));
+
+        var ingress = Repo.Template("ingress.yaml");
+        Assert.Contains("{{- if and $svc.enabled $svc.public }}", ingress);
+        Assert.Contains("name: http", Block(ingress, "backend"));
+        Assert.Contains("{{- if and $svc.public (dig \"grpcService\" \"type\" \"\" $svc) }}", Repo.Template("service.yaml"));
+    }
+
+    [Fact]
+    public void The_gateway_scales_horizontally_with_autoscaling_v2()
+    {
+        var gateway = Repo.Services["gateway"];
+        Assert.True(Yaml.Bool(gateway, "autoscaling.enabled"));
+        Assert.True(Yaml.Int(gateway, "autoscaling.maxReplicas") > Yaml.Int(gateway, "autoscaling.minReplicas"));
+        var hpa = Repo.Template("hpa.yaml");
+        Assert.Contains("apiVersion: autoscaling/v2", hpa);
+        Assert.Contains("kind: HorizontalPodAutoscaler", hpa);
+        Assert.Contains("averageUtilization: {{ $svc.autoscaling.targetCPUUtilizationPercentage", hpa);
+        Assert.Contains("{{- if and $svc.enabled (dig \"autoscaling\" \"enabled\" false $svc) }}", hpa);
+        // The HPA owns the replica count of an autoscaled Deployment.
+        Assert.Contains("{{- if not (dig \"autoscaling\" \"enabled\" false $svc) }}\n  replicas:", Repo.Template("deployment.yaml"));
+    }
+
+    [Fact]
+    public void Every_dependency_can_be_switched_off_for_a_managed_service()
+    {
+        var chart = Yaml.Map(MiniYaml.Parse(File.ReadAllText(Path.Combine(Repo.Chart, "Chart.yaml"))));
+        Assert.Equal("v2", chart["apiVersion"]);
+        var dependencies = Yaml.List(chart["dependencies"]).Select(Yaml.Map).ToList();
+        Assert.Equal(["elasticsearch", "keycloak", "postgresql", "redis"], dependencies.Select(d => (string)d["name"]!).Order());
+        foreach (var dependency in dependencies)
+        {
+            var name = (string)dependency["name"]!;
+            Assert.Equal($"{name}.enabled", dependency["condition"]);
+            Assert.Contains(Yaml.Get(Repo.Values, $"{name}.enabled"), new object[] { "true", "false" });
+            Assert.NotNull(dependency["repository"]);
+            Assert.NotNull(dependency["version"]);
+        }
+        // With the bundled one off, the external settings take over.
+        var helpers = Repo.Template("_helpers.tpl");
+        Assert.Contains(".Values.externalDatabase.host", helpers);
+        Assert.Contains(".Values.externalRedis.host", helpers);
+        Assert.Contains("auth.authority is required when keycloak.enabled=false", helpers);
+    }
+
+    [Fact]
+    public void Templates_read_only_values_that_exist()
+    {
+        var missing = new List<string>();
+        foreach (var template in Repo.Templates())
+            foreach (Match m in Regex.Matches(File.ReadAllText(template), @"\$?\.Values\.([A-Za-z0-9_.]+)"))
+                if (Yaml.Get(Repo.Values, m.Groups[1].Value.TrimEnd('.')) is null && !Repo.Values.ContainsKey(m.Groups[1].Value))
+                    missing.Add($"{Path.GetFileName(template)}: .Values.{m.Groups[1].Value}");
+        Assert.True(missing.Count == 0, "values.yaml lacks " + string.Join(", ", missing.Distinct()));
+    }
+
+    [Fact]
+    public void Connection_strings_live_in_secrets_and_can_come_from_an_existing_one()
+    {
+        var secret = Repo.Template("secret.yaml");
+        Assert.Contains("kind: Secret", secret);
+        Assert.Contains("ConnectionStrings__Redis:", secret);
+        Assert.Contains("ConnectionStrings__Postgres:", secret);
+        Assert.Contains("(not $svc.existingSecret)", secret);
+        Assert.DoesNotContain("ConnectionStrings__", Repo.Template("configmap.yaml"));
+        Assert.Contains("name: {{ $svc.existingSecret | default (include \"smartfactory.serviceName\" $ctx) }}", Repo.Template("deployment.yaml"));
+        foreach (var svc in Repo.Services.Values) Assert.True(svc.ContainsKey("existingSecret"));
+    }
+}

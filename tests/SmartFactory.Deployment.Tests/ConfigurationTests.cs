@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+
+namespace SmartFactory.Deployment.Tests;
+
+/// <summary>What the chart puts in a service's environment is configuration the service actually reads.</summary>
+public class ConfigurationTests
+{
+    public static TheoryData<string> Services() => new(Repo.Services.Keys);
+
+    // Templates that write a service's environment (ConfigMap, Secret, the migrations Job).
+    private static readonly string[] EnvTemplates = ["configmap.yaml", "secret.yaml", "migrations-job.yaml", "deployment.yaml"];
+
+    /// <summary>Environment variable names the chart can give this service, as configuration keys (__ -> :).</summary>
+    private static List<string> ChartKeysFor(string service)
+    {
+        var text = string.Join("\n", EnvTemplates.Select(Repo.Template));
+        var names = Regex.Matches(text, @"\b([A-Za-z][A-Za-z0-9]*(?:__[A-Za-z0-9]+)+)\b").Select(m => m.Value).ToHashSet();
+        var svc = Repo.Services[service];
+        // Services__{{ $key }} for each upstream, and the free-form env map.
+        if (Yaml.Get(svc, "upstreams") is Dictionary<string, object?> upstreams)
+            names.UnionWith(upstreams.Keys.Select(k => $"Services__{k}"));
+        if (Yaml.Get(svc, "env") is Dictionary<string, object?> env) names.UnionWith(env.Keys);
+        return names.Select(n => n.Replace("__", ":")).Order().ToList();
+    }
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public void Every_variable_the_chart_sets_is_a_key_the_service_reads(string service)
+    {
+        var readable = Repo.ConfigurationKeysOf(service);
+        var unknown = ChartKeysFor(service).Where(k => !readable.Contains(k)).ToList();
+        Assert.True(unknown.Count == 0, $"the chart sets {string.Join(", ", unknown)} for {service}, which reads none of them");
+    }
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public void The_chart_sets_what_every_service_needs_in_a_cluster(string service)
+    {
+        var keys = ChartKeysFor(service);
+        foreach (var key in new[] { "Endpoints:Http", "Endpoints:Grpc", "ConnectionStrings:Redis", "Auth:Authority", "Auth:Audience", "Auth:RequireHttpsMetadata" })
+            Assert.Contains(key, keys);
+        var configmap = Repo.Template("configmap.yaml");
+        // Both endpoints on all interfaces, on the ports the container declares.
+        Assert.Contains("Endpoints__Http: {{ printf \"http://0.0.0.0:%v\" $svc.ports.http | quote }}", configmap);
+        Assert.Contains("Endpoints__Grpc: {{ printf \"http://0.0.0.0:%v\" $svc.ports.grpc | quote }}", configmap);
+    }
+
+    [Fact]
+    public void The_code_reads_the_keys_the_chart_relies_on()
+    {
+        // Guards the key scanner itself: if it stopped finding these, the test above would prove nothing.
+        var registry = Repo.ConfigurationKeysOf("registry");
+        foreach (var key in new[] { "Endpoints:Grpc", "Endpoints:Http", "ConnectionStrings:Postgres", "ConnectionStrings:Redis", "Auth:Authority", "Auth:Audience", "Auth:RequireHttpsMetadata" })
+            Assert.Contains(key, registry);
+        Assert.Contains("Services:Registry", Repo.ConfigurationKeysOf("gateway"));
+        Assert.DoesNotContain("Services:Registry", registry);
+    }
+
+    [Fact]
+    public void Gateway_upstreams_cover_every_grpc_route_and_point_at_enabled_services()
+    {
+        var upstreams = Yaml.Map(Yaml.Get(Repo.Services["gateway"], "upstreams"));
+        var routes = Regex.Matches(Repo.Read("gateway/SmartFactory.Gateway/Proxy/GrpcRoutes.cs"), @"\(""(\w+)"",\s*\w+Reflection\.Descriptor")
+            .Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(routes);
+        foreach (var cluster in routes) Assert.Contains(cluster, upstreams.Keys);
+        foreach (var target in upstreams.Values) Assert.Contains((string)target!, Repo.Services.Keys);
+        // Upstream addresses use the target's gRPC port (h2c), the port the gateway's client speaks.
+        Assert.Contains("$upstream.ports.grpc", Repo.Template("configmap.yaml"));
+    }
+
+    [Fact]
+    public void Nothing_in_the_deployment_turns_on_development_mode()
+    {
+        var files = Directory.EnumerateFiles(Repo.Chart, "*", SearchOption.AllDirectories)
+            .Append(Repo.Full("skaffold.yaml"))
+            .Concat(Repo.Services.Keys.Select(s => Repo.Full(Repo.DockerfileOf(s))));
+        foreach (var file in files)
+        {
+            var text = File.ReadAllText(file);
+            Assert.DoesNotContain("DevelopmentKeyFile", text);
+            Assert.DoesNotContain("DOTNET_ENVIRONMENT", text);
+            foreach (var line in text.Split('\n').Where(l => l.Contains("ASPNETCORE_ENVIRONMENT")))
+                Assert.DoesNotContain("Development", line);
+        }
+        Assert.Equal("Production", Yaml.String(Repo.Values, "aspnetcoreEnvironment"));
+        foreach (var service in Repo.Services.Keys)
+            Assert.Contains("ASPNETCORE_ENVIRONMENT=Production", Repo.Read(Repo.DockerfileOf(service)));
+        // The chart refuses a Development override instead of rendering it.
+        Assert.Contains("{{- if eq (lower .Values.aspnetcoreEnvironment) \"development\" }}", Repo.Template("configmap.yaml"));
+    }
+
+    [Fact]
+    public void Token_audience_is_the_one_the_services_validate()
+    {
+        var audience = Yaml.String(Repo.Values, "auth.audience");
+        var code = Repo.Read("services/BuildingBlocks/SmartFactory.ServiceDefaults/Auth/Authentication.cs");
+        Assert.Equal(Regex.Match(code, @"DefaultAudience = ""(\w+)""").Groups[1].Value, audience);
+        foreach (var service in Repo.Services.Keys)
+        {
+            using var settings = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.ProjectDirOf(service), "appsettings.json")));
+            Assert.Equal(audience, settings.RootElement.GetProperty("Auth").GetProperty("Audience").GetString());
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace SmartFactory.Deployment.Tests;
+
+/// <summary>The Keycloak realm export issues tokens the services accept and scope by.</summary>
+public class RealmTests
+{
+    private static readonly JsonElement Realm =
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.Chart, "files", "realm-smartfactory.json"))).RootElement;
+
+    private static IEnumerable<JsonElement> Clients => Realm.GetProperty("clients").EnumerateArray();
+
+    private static string CallerScopeConstant(string name) =>
+        Regex.Match(Repo.Read("services/BuildingBlocks/SmartFactory.ServiceDefaults/Auth/CallerScope.cs"), $@"{name} = ""(\w+)""").Groups[1].Value;
+
+    private static IEnumerable<JsonElement> Mappers(JsonElement client, string type) =>
+        client.GetProperty("protocolMappers").EnumerateArray().Where(m => m.GetProperty("protocolMapper").GetString() == type);
+
+    [Fact]
+    public void Realm_smartfactory_has_the_four_roles_of_the_domain()
+    {
+        Assert.Equal("smartfactory", Realm.GetProperty("realm").GetString());
+        Assert.True(Realm.GetProperty("enabled").GetBoolean());
+        var roles = Realm.GetProperty("roles").GetProperty("realm").EnumerateArray().Select(r => r.GetProperty("name").GetString()).ToHashSet();
+        Assert.Equal(new HashSet<string?> { "enterprise", "city", "province", "ministry" }, roles);
+        // The realm's own Authority default in the chart points at this realm.
+        Assert.Contains("/realms/smartfactory", Repo.Template("_helpers.tpl"));
+    }
+
+    [Fact]
+    public void There_is_a_confidential_gateway_client_and_a_public_portal_client()
+    {
+        var gateway = Assert.Single(Clients, c => c.GetProperty("clientId").GetString() == "smartfactory-gateway");
+        Assert.False(gateway.GetProperty("publicClient").GetBoolean());
+        Assert.Equal("client-secret", gateway.GetProperty("clientAuthenticatorType").GetString());
+        // The secret is never in the file: keycloak-config-cli substitutes it from the environment.
+        Assert.Equal("$(env:SMARTFACTORY_GATEWAY_CLIENT_SECRET)", gateway.GetProperty("secret").GetString());
+
+        var portal = Assert.Single(Clients, c => c.GetProperty("clientId").GetString() == "smartfactory-portal");
+        Assert.True(portal.GetProperty("publicClient").GetBoolean());
+        Assert.False(portal.TryGetProperty("secret", out _));
+        Assert.False(portal.GetProperty("implicitFlowEnabled").GetBoolean());
+        Assert.Equal("S256", portal.GetProperty("attributes").GetProperty("pkce.code.challenge.method").GetString());
+    }
+
+    [Fact]
+    public void Every_client_puts_region_and_credit_code_into_the_access_token()
+    {
+        var claims = new[] { CallerScopeConstant("RegionClaim"), CallerScopeConstant("CreditCodeClaim") };
+        Assert.Equal(["region", "credit_code"], claims);
+        Assert.Equal(2, Clients.Count());
+        foreach (var client in Clients)
+            foreach (var claim in claims)
+            {
+                var mapper = Assert.Single(Mappers(client, "oidc-usermodel-attribute-mapper"),
+                    m => m.GetProperty("config").GetProperty("claim.name").GetString() == claim);
+                var config = mapper.GetProperty("config");
+                Assert.Equal("openid-connect", mapper.GetProperty("protocol").GetString());
+                Assert.Equal(claim, config.GetProperty("user.attribute").GetString());
+                Assert.Equal("true", config.GetProperty("access.token.claim").GetString());
+                Assert.Equal("String", config.GetProperty("jsonType.label").GetString());
+                Assert.Equal("false", config.GetProperty("multivalued").GetString());
+            }
+    }
+
+    [Fact]
+    public void Every_client_adds_the_audience_the_services_validate_to_aud()
+    {
+        var audience = Yaml.String(Repo.Values, "auth.audience");
+        foreach (var client in Clients)
+        {
+            var mapper = Assert.Single(Mappers(client, "oidc-audience-mapper"));
+            Assert.Equal(audience, mapper.GetProperty("config").GetProperty("included.custom.audience").GetString());
+            Assert.Equal("true", mapper.GetProperty("config").GetProperty("access.token.claim").GetString());
+            // Realm roles reach the token through Keycloak's default "roles" scope (realm_access.roles), which an
+            // explicit scope list would drop.
+            Assert.False(client.TryGetProperty("defaultClientScopes", out _));
+        }
+    }
+
+    [Fact]
+    public void Region_and_credit_code_are_declared_user_attributes_that_only_admins_edit()
+    {
+        var attributes = Realm.GetProperty("userProfile").GetProperty("attributes").EnumerateArray()
+            .ToDictionary(a => a.GetProperty("name").GetString()!);
+        foreach (var builtIn in new[] { "username", "email", "firstName", "lastName" }) Assert.Contains(builtIn, attributes.Keys);
+        foreach (var name in new[] { "region", "credit_code" })
+        {
+            var edit = attributes[name].GetProperty("permissions").GetProperty("edit").EnumerateArray().Select(e => e.GetString());
+            Assert.Equal(["admin"], edit);
+        }
+        var region = new Regex(attributes["region"].GetProperty("validations").GetProperty("pattern").GetProperty("pattern").GetString()!);
+        Assert.Matches(region, "420100");
+        Assert.DoesNotMatch(region, "4201");
+    }
+
+    [Fact]
+    public void Credit_code_pattern_accepts_exactly_the_registry_alphabet()
+    {
+        var attribute = Realm.GetProperty("userProfile").GetProperty("attributes").EnumerateArray()
+            .Single(a => a.GetProperty("name").GetString() == "credit_code");
+        var pattern = new Regex(attribute.GetProperty("validations").GetProperty("pattern").GetProperty("pattern").GetString()!);
+        var alphabet = Regex.Match(Repo.Read("services/Registry/SmartFactory.Registry/Domain/CreditCode.cs"), @"Alphabet = ""(\w+)""").Groups[1].Value;
+        Assert.Equal(31, alphabet.Length);
+        foreach (var c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            Assert.Equal(alphabet.Contains(c), pattern.IsMatch(new string(c, 18)));
+        Assert.DoesNotMatch(pattern, new string('1', 17));
+    }
+
+    [Fact]
+    public void The_realm_file_is_what_the_bundled_keycloak_imports()
+    {
+        var template = Repo.Template("keycloak-realm.yaml");
+        Assert.Contains(".Files.Get \"files/realm-smartfactory.json\"", template);
+        Assert.Contains("name: {{ .Release.Name }}-keycloak-realm\n", template);
+        Assert.Equal("{{ .Release.Name }}-keycloak-realm", Yaml.String(Repo.Values, "keycloak.keycloakConfigCli.existingConfigmap"));
+        Assert.Equal("{{ .Release.Name }}-keycloak-realm-env", Yaml.String(Repo.Values, "keycloak.keycloakConfigCli.extraEnvVarsSecret"));
+        Assert.Contains("name: {{ .Release.Name }}-keycloak-realm-env\n", template);
+        Assert.True(Yaml.Bool(Repo.Values, "keycloak.keycloakConfigCli.enabled"));
+        var substitution = Yaml.List(Yaml.Get(Repo.Values, "keycloak.keycloakConfigCli.extraEnvVars")).Select(Yaml.Map)
+            .Single(e => (string?)e["name"] == "IMPORT_VARSUBSTITUTION_ENABLED");
+        Assert.Equal("true", substitution["value"]);
+        // Every placeholder in the realm file has a value in the env Secret.
+        var placeholders = Regex.Matches(File.ReadAllText(Path.Combine(Repo.Chart, "files", "realm-smartfactory.json")), @"\$\(env:(\w+)\)")
+            .Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.NotEmpty(placeholders);
+        foreach (var name in placeholders) Assert.Contains($"  {name}: ", template);
+    }
+}

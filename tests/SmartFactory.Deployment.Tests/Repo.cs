@@ -1,0 +1,132 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace SmartFactory.Deployment.Tests;
+
+/// <summary>The repository as files: the chart, skaffold.yaml, Dockerfiles and the services' code and settings.</summary>
+public static class Repo
+{
+    public static readonly string Root = FindRoot();
+    public static readonly string Chart = Path.Combine(Root, "charts", "smartfactory");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "SmartFactory.Platform.sln"))) return dir.FullName;
+        throw new InvalidOperationException($"no SmartFactory.Platform.sln above {AppContext.BaseDirectory}");
+    }
+
+    public static string Full(string relative) => Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar));
+
+    public static string Read(string relative) => File.ReadAllText(Full(relative));
+
+    public static string Template(string name) => File.ReadAllText(Path.Combine(Chart, "templates", name));
+
+    public static IEnumerable<string> Templates() => Directory.EnumerateFiles(Path.Combine(Chart, "templates"));
+
+    public static Dictionary<string, object?> Values { get; } = Yaml.Map(MiniYaml.Parse(File.ReadAllText(Path.Combine(Chart, "values.yaml"))));
+
+    public static Dictionary<string, object?> Skaffold { get; } = Yaml.Map(MiniYaml.Parse(Read("skaffold.yaml")));
+
+    /// <summary>Enabled services of the chart, by their key in values.yaml.</summary>
+    public static IReadOnlyDictionary<string, Dictionary<string, object?>> Services { get; } =
+        Yaml.Map(Values["services"]).Where(s => Yaml.Bool(Yaml.Map(s.Value), "enabled"))
+            .ToDictionary(s => s.Key, s => Yaml.Map(s.Value));
+
+    public static IEnumerable<Dictionary<string, object?>> Artifacts() =>
+        Yaml.List(Yaml.Get(Skaffold, "build.artifacts")).Select(Yaml.Map);
+
+    /// <summary>The skaffold artifact that builds a service's image.</summary>
+    public static Dictionary<string, object?> ArtifactOf(string service)
+    {
+        var repository = Yaml.String(Services[service], "image.repository");
+        return Artifacts().SingleOrDefault(a => Yaml.String(a, "image") == repository)
+            ?? throw new Xunit.Sdk.XunitException($"skaffold.yaml builds no image '{repository}' for service '{service}'");
+    }
+
+    public static string DockerfileOf(string service) => Yaml.String(ArtifactOf(service), "docker.dockerfile");
+
+    /// <summary>The service's project folder: the one holding its Dockerfile and .csproj.</summary>
+    public static string ProjectDirOf(string service) => Path.GetDirectoryName(Full(DockerfileOf(service)))!;
+
+    public static string CsprojOf(string service) =>
+        Directory.EnumerateFiles(ProjectDirOf(service), "*.csproj").Single();
+
+    public static IEnumerable<string> Sources(string directory) =>
+        Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")
+                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"));
+
+    /// <summary>
+    /// Configuration keys a service can read: its appsettings.json, and what its code and the building blocks it is
+    /// built on ask for (literal "A:B" keys, GetConnectionString("X"), and GetSection("S") followed by ["K"] or
+    /// GetValue("K") in the same file).
+    /// </summary>
+    public static HashSet<string> ConfigurationKeysOf(string service)
+    {
+        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var settings = Path.Combine(ProjectDirOf(service), "appsettings.json");
+        if (File.Exists(settings))
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(settings));
+            Flatten(json.RootElement, "", keys);
+        }
+        foreach (var file in Sources(ProjectDirOf(service)).Concat(Sources(Full("services/BuildingBlocks"))))
+            foreach (var key in KeysReadBy(File.ReadAllText(file))) keys.Add(key);
+        return keys;
+    }
+
+    public static IEnumerable<string> KeysReadBy(string code)
+    {
+        foreach (Match m in Regex.Matches(code, "\"([A-Z][A-Za-z0-9]*(?::[A-Z][A-Za-z0-9]*)+)\"")) yield return m.Groups[1].Value;
+        foreach (Match m in Regex.Matches(code, "GetConnectionString\\(\"(\\w+)\"\\)")) yield return $"ConnectionStrings:{m.Groups[1].Value}";
+        var sections = Regex.Matches(code, "GetSection\\(\"(\\w+)\"\\)").Select(m => m.Groups[1].Value).ToList();
+        var inner = Regex.Matches(code, "\\[\"(\\w+)\"\\]|GetValue(?:<[^>]+>)?\\(\"(\\w+)\"")
+            .Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value).ToList();
+        foreach (var section in sections)
+            foreach (var key in inner) yield return $"{section}:{key}";
+    }
+
+    private static void Flatten(JsonElement element, string prefix, HashSet<string> keys)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            keys.Add(prefix);
+            return;
+        }
+        foreach (var property in element.EnumerateObject())
+        {
+            var key = prefix.Length == 0 ? property.Name : $"{prefix}:{property.Name}";
+            keys.Add(key);
+            Flatten(property.Value, key, keys);
+        }
+    }
+}
+
+/// <summary>Path access into what <see cref="MiniYaml"/> returns.</summary>
+public static class Yaml
+{
+    public static Dictionary<string, object?> Map(object? node) =>
+        node as Dictionary<string, object?> ?? throw new Xunit.Sdk.XunitException($"expected a YAML map, found {node ?? "nothing"}");
+
+    public static List<object?> List(object? node) =>
+        node as List<object?> ?? throw new Xunit.Sdk.XunitException($"expected a YAML list, found {node ?? "nothing"}");
+
+    /// <summary>Follows a dotted path of map keys; null where it leads nowhere.</summary>
+    public static object? Get(Dictionary<string, object?> map, string path)
+    {
+        object? node = map;
+        foreach (var part in path.Split('.'))
+        {
+            if (node is not Dictionary<string, object?> current || !current.TryGetValue(part, out node)) return null;
+        }
+        return node;
+    }
+
+    public static string String(Dictionary<string, object?> map, string path) =>
+        Get(map, path) as string ?? throw new Xunit.Sdk.XunitException($"'{path}' is not set");
+
+    public static bool Bool(Dictionary<string, object?> map, string path) => Get(map, path) is "true";
+
+    public static int Int(Dictionary<string, object?> map, string path) => int.Parse(String(map, path));
+}
