@@ -10,10 +10,18 @@ public static class ErrorMapping
         ValidationException e => RpcException.InvalidArgument(e.Message, e.Violations.Select(v => (v.Field, v.Description))),
         NotFoundException e => new RpcException(StatusCode.NotFound, e.Message),
         AlreadyExistsException e => new RpcException(StatusCode.AlreadyExists, e.Message),
-        RuleViolationException e => new RpcException(StatusCode.FailedPrecondition, e.Message),
+        RuleViolationException e => new RpcException(StatusCode.FailedPrecondition, e.Message, PreconditionFailure(e.Rules)),
         ConcurrencyException e => new RpcException(StatusCode.Aborted, e.Message),
         ForbiddenException e => new RpcException(StatusCode.PermissionDenied, e.Message),
         UnauthenticatedException e => new RpcException(StatusCode.Unauthenticated, e.Message),
         _ => null,
     };
+
+    // Each broken rule as a google.rpc.PreconditionFailure violation, so clients can list them.
+    private static Google.Rpc.Status PreconditionFailure(IReadOnlyList<string> rules)
+    {
+        var failure = new Google.Rpc.PreconditionFailure();
+        failure.Violations.Add(rules.Select(r => new Google.Rpc.PreconditionFailure.Types.Violation { Type = "RULE", Description = r }));
+        return new Google.Rpc.Status { Details = { Google.Protobuf.WellKnownTypes.Any.Pack(failure) } };
+    }
 }

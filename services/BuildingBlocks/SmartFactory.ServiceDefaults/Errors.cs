@@ -18,8 +18,11 @@ public sealed class NotFoundException(string message) : DomainException(message)
 
 public sealed class AlreadyExistsException(string message) : DomainException(message);
 
-/// <summary>A rule forbids this transition now (FAILED_PRECONDITION), in the rule's words.</summary>
-public sealed class RuleViolationException(string message) : DomainException(message);
+/// <summary>Rules forbid this now (FAILED_PRECONDITION): every one that applies, each in the rule's words.</summary>
+public sealed class RuleViolationException(IReadOnlyList<string> rules) : DomainException(string.Join("; ", rules))
+{
+    public IReadOnlyList<string> Rules { get; } = rules;
+}
 
 /// <summary>Someone changed the record since the caller read it (ABORTED: read again, then retry).</summary>
 public sealed class ConcurrencyException(string message) : DomainException(message);

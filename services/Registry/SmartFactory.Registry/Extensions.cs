@@ -7,6 +7,7 @@ public static class Extensions
 {
     public static WebApplicationBuilder AddRegistryServices(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<ChangeRecorder>();
         builder.Services.AddSingleton<RegistryStore>();
         builder.Services.AddScoped<RegistryService>();
         return builder;

@@ -3,7 +3,6 @@ using Npgsql;
 using SmartFactory.Registry.Domain;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
-using SmartFactory.ServiceDefaults.Data;
 
 namespace SmartFactory.Registry.Data;
 
@@ -14,7 +13,7 @@ public sealed record FactoryFilter(string? RegionCode, string? IndustryCode, Gui
 /// The registry's SQL. Every read takes the caller's scope into its WHERE clause, so a row outside the scope is
 /// never read at all; every write is one transaction with its audit row.
 /// </summary>
-public sealed class RegistryStore(NpgsqlDataSource dataSource, AuditWriter audit)
+public sealed class RegistryStore(NpgsqlDataSource dataSource, ChangeRecorder changes)
 {
     private const string EnterpriseColumns = """
         e.id, e.credit_code as CreditCode, e.name, e.region_code as RegionCode, e.industry_code as IndustryCode,
@@ -39,18 +38,18 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource, AuditWriter audit
 
     public async Task<Enterprise?> GetEnterpriseAsync(CallerScope caller, Guid id)
     {
-        var parameters = ScopeParameters(caller);
+        var parameters = ScopeSql.Parameters(caller);
         parameters.Add("id", id);
         await using var connection = await dataSource.OpenConnectionAsync();
         var row = await connection.QuerySingleOrDefaultAsync<EnterpriseRow>(
-            $"select {EnterpriseColumns} from enterprises e where e.id = @id and {EnterpriseScope(caller)}", parameters);
+            $"select {EnterpriseColumns} from enterprises e where e.id = @id and {ScopeSql.Enterprises(caller)}", parameters);
         return row?.ToDomain();
     }
 
     public async Task<(IReadOnlyList<Enterprise> Items, int Total)> ListEnterprisesAsync(CallerScope caller, EnterpriseFilter filter, int offset, int limit)
     {
-        var parameters = ScopeParameters(caller);
-        var where = new List<string> { EnterpriseScope(caller) };
+        var parameters = ScopeSql.Parameters(caller);
+        var where = new List<string> { ScopeSql.Enterprises(caller) };
         if (filter.RegionCode is { Length: > 0 }) { where.Add("e.region_code = @region"); parameters.Add("region", filter.RegionCode); }
         if (filter.CreditCode is { Length: > 0 }) { where.Add("e.credit_code = @credit"); parameters.Add("credit", filter.CreditCode); }
         if (filter.NameContains is { Length: > 0 }) { where.Add("strpos(e.name, @name) > 0"); parameters.Add("name", filter.NameContains); }
@@ -79,7 +78,7 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource, AuditWriter audit
         {
             throw new AlreadyExistsException($"an enterprise with credit code {enterprise.CreditCode} is already registered");
         }
-        await audit.WriteAsync(transaction, caller, "enterprise.registered", "enterprise", enterprise.Id.ToString(), null, enterprise);
+        await changes.RecordAsync(transaction, caller, "enterprise.registered", "enterprise", enterprise.Id, null, enterprise);
         await transaction.CommitAsync();
     }
 
@@ -93,17 +92,17 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource, AuditWriter audit
             where id = @Id and version = @Version - 1
             """, EnterpriseRow.From(after), transaction);
         if (updated == 0) throw new ConcurrencyException($"enterprise {after.Id} changed meanwhile; read it again");
-        await audit.WriteAsync(transaction, caller, "enterprise.updated", "enterprise", after.Id.ToString(), before, after);
+        await changes.RecordAsync(transaction, caller, "enterprise.updated", "enterprise", after.Id, before, after);
         await transaction.CommitAsync();
     }
 
     public async Task<Factory?> GetFactoryAsync(CallerScope caller, Guid id)
     {
-        var parameters = ScopeParameters(caller);
+        var parameters = ScopeSql.Parameters(caller);
         parameters.Add("id", id);
         await using var connection = await dataSource.OpenConnectionAsync();
         return await connection.QuerySingleOrDefaultAsync<Factory>(
-            $"select {FactoryColumns} from factories f join enterprises e on e.id = f.enterprise_id where f.id = @id and {FactoryScope(caller)}",
+            $"select {FactoryColumns} from factories f join enterprises e on e.id = f.enterprise_id where f.id = @id and {ScopeSql.Factories(caller)}",
             parameters);
     }
 
@@ -147,7 +146,7 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource, AuditWriter audit
         {
             throw new AlreadyExistsException($"enterprise {factory.EnterpriseName} already has a factory named {factory.Name}");
         }
-        await audit.WriteAsync(transaction, caller, "factory.registered", "factory", factory.Id.ToString(), null, factory);
+        await changes.RecordAsync(transaction, caller, "factory.registered", "factory", factory.Id, null, factory);
         await transaction.CommitAsync();
     }
 
@@ -169,37 +168,19 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource, AuditWriter audit
             throw new AlreadyExistsException($"enterprise {after.EnterpriseName} already has a factory named {after.Name}");
         }
         if (updated == 0) throw new ConcurrencyException($"factory {after.Id} changed meanwhile; read it again");
-        await audit.WriteAsync(transaction, caller, "factory.updated", "factory", after.Id.ToString(), before, after);
+        await changes.RecordAsync(transaction, caller, "factory.updated", "factory", after.Id, before, after);
         await transaction.CommitAsync();
     }
 
     private static (string Condition, DynamicParameters Parameters) FactoryQuery(CallerScope caller, FactoryFilter filter)
     {
-        var parameters = ScopeParameters(caller);
-        var where = new List<string> { FactoryScope(caller) };
+        var parameters = ScopeSql.Parameters(caller);
+        var where = new List<string> { ScopeSql.Factories(caller) };
         if (filter.RegionCode is { Length: > 0 }) { where.Add("f.region_code = @region"); parameters.Add("region", filter.RegionCode); }
         if (filter.IndustryCode is { Length: > 0 }) { where.Add("f.industry_code = @industry"); parameters.Add("industry", filter.IndustryCode); }
         if (filter.EnterpriseId is { } enterpriseId) { where.Add("f.enterprise_id = @enterprise"); parameters.Add("enterprise", enterpriseId); }
         if (filter.NameContains is { Length: > 0 }) { where.Add("strpos(f.name, @name) > 0"); parameters.Add("name", filter.NameContains); }
         return (string.Join(" and ", where), parameters);
-    }
-
-    // An enterprise sees itself; an authority sees the enterprises registered in its jurisdiction and those with a
-    // factory there (an enterprise of Wuhan with a plant in Xiangyang is Xiangyang's business too).
-    private static string EnterpriseScope(CallerScope caller) => caller.Role == Role.Enterprise
-        ? "e.credit_code = @scope_credit_code"
-        : "(e.region_code like @scope_region or exists (select 1 from factories sf where sf.enterprise_id = e.id and sf.region_code like @scope_region))";
-
-    private static string FactoryScope(CallerScope caller) => caller.Role == Role.Enterprise
-        ? "e.credit_code = @scope_credit_code"
-        : "f.region_code like @scope_region";
-
-    private static DynamicParameters ScopeParameters(CallerScope caller)
-    {
-        var parameters = new DynamicParameters();
-        parameters.Add("scope_credit_code", caller.CreditCode);
-        parameters.Add("scope_region", caller.RegionPrefix + "%");
-        return parameters;
     }
 
     private sealed record EnterpriseRow(

@@ -29,12 +29,16 @@ public sealed class ReferenceData(IReadOnlyList<Region> regions, IReadOnlyList<I
     {
         var value = violations.Required(field, code, 6);
         if (value.Length == 0) return value;
-        if (!regionsByCode.TryGetValue(value, out var region) || region.ParentCode is null)
+        if (!IsCity(value))
             violations.Add(field, $"'{value}' is not a city-level region of this province (see the regions list)");
         else if (caller.Role != Role.Enterprise && !caller.CoversRegion(value))
             violations.Add(field, $"'{value}' is outside your jurisdiction ({caller.Region})");
         return value;
     }
+
+    public bool IsCity(string code) => regionsByCode.TryGetValue(code, out var region) && region.ParentCode is not null;
+
+    public bool IsProvince(string code) => regionsByCode.TryGetValue(code, out var region) && region.ParentCode is null;
 
     public string CheckIndustry(Violations violations, string field, string? code)
     {

@@ -1,0 +1,29 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dapper;
+using Npgsql;
+using SmartFactory.ServiceDefaults.Auth;
+using SmartFactory.ServiceDefaults.Data;
+
+namespace SmartFactory.Registry.Data;
+
+/// <summary>
+/// Every registry change leaves, in its own transaction, an audit row (who, before, after) and an entry in the numbered
+/// change feed that the catalog and the ministry exchange pull.
+/// </summary>
+public sealed class ChangeRecorder(AuditWriter audit, TimeProvider time)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public async Task RecordAsync(NpgsqlTransaction transaction, CallerScope caller, string kind, string entityType, Guid id, object? before, object after)
+    {
+        await audit.WriteAsync(transaction, caller, kind, entityType, id.ToString(), before, after);
+        // Serializes feed writers until commit, so sequence numbers become visible in order.
+        var connection = transaction.Connection!;
+        await connection.ExecuteAsync("select pg_advisory_xact_lock(hashtext('registry.changes'))", transaction: transaction);
+        await connection.ExecuteAsync("""
+            insert into changes (at, entity_type, entity_id, kind, payload) values (@At, @EntityType, @Id, @Kind, @Payload::jsonb)
+            """, new { At = time.GetUtcNow().UtcDateTime, EntityType = entityType, Id = id, Kind = kind, Payload = JsonSerializer.Serialize(after, Json) },
+            transaction);
+    }
+}

@@ -1,0 +1,229 @@
+using SmartFactory.ServiceDefaults;
+using SmartFactory.ServiceDefaults.Auth;
+
+namespace SmartFactory.Registry.Domain;
+
+public enum ApplicationStatus { Draft, Submitted, Returned, Recommended, Approved, Rejected }
+
+public enum ReviewAction { Approve, Return, Reject, Recommend }
+
+/// <summary>What the enterprise fills in. A draft may be incomplete; submission needs it whole.</summary>
+public sealed record ApplicationForm(
+    int? MaturityLevel, DateOnly? MaturityAssessedOn, string CertificateRef, string CatalogEdition,
+    IReadOnlyList<string> ScenarioIds, IReadOnlyDictionary<string, double> Kpis, bool TruthfulnessDeclared)
+{
+    public const int MaxCertificateRefLength = 100;
+
+    /// <summary>Checks the form's fields as far as they are filled in: known catalog, scenarios and KPIs, sane values.</summary>
+    public static ApplicationForm Read(Violations violations, int maturityLevel, string? assessedOn, string? certificateRef, string? edition,
+        IReadOnlyList<string> scenarioIds, IReadOnlyList<(string Id, double Value)> kpis, bool truthful, ReferenceCatalogs catalogs, DateOnly today)
+    {
+        if (maturityLevel is < 0 or > 5) violations.Add("maturity.level", "must be a GB/T 39116-2020 level from 1 to 5");
+        var assessed = BusinessDates.Parse(violations, "maturity.assessed_on", assessedOn, required: false);
+        if (assessed > today) violations.Add("maturity.assessed_on", "must not be in the future");
+        var certificate = certificateRef?.Trim() ?? "";
+        if (certificate.Length > MaxCertificateRefLength) violations.Add("maturity.certificate_ref", $"must be at most {MaxCertificateRefLength} characters");
+
+        var catalog = edition?.Trim() ?? "";
+        if (catalog.Length > 0 && catalogs.Edition(catalog) is null)
+            violations.Add("catalog_edition", $"'{catalog}' is not a scenario catalog edition ({string.Join(", ", catalogs.Editions.Select(e => e.Edition))})");
+        else if (scenarioIds.Count > 0)
+        {
+            if (catalog.Length == 0) violations.Add("catalog_edition", "is required with scenarios");
+            else
+            {
+                catalogs.AreasCovered(catalog, scenarioIds, out var unknown);
+                if (unknown.Count > 0) violations.Add("scenario_ids", $"not in the {catalog} catalog: {string.Join(", ", unknown)}");
+            }
+        }
+
+        var values = new Dictionary<string, double>();
+        var known = catalogs.Kpis.Select(k => k.Id).ToHashSet();
+        foreach (var (id, value) in kpis)
+        {
+            if (!known.Contains(id)) violations.Add("kpis", $"'{id}' is not one of the KPIs K01-K20");
+            else if (!double.IsFinite(value) || value < 0) violations.Add("kpis", $"{id} must be a number of at least 0");
+            else if (!values.TryAdd(id, value)) violations.Add("kpis", $"{id} is given twice");
+        }
+        return new ApplicationForm(maturityLevel == 0 ? null : maturityLevel, assessed, certificate, catalog,
+            [.. scenarioIds.Distinct()], values, truthful);
+    }
+}
+
+/// <summary>A reviewer's step, kept forever with the application.</summary>
+public sealed record ReviewEntry(string Action, string ActorRole, string ActorName, string Comments, DateTime At);
+
+/// <summary>
+/// Facts about the factory and its enterprise at the moment of the command, read by the service: the level the
+/// factory holds now, a removal ban still running, whether the factory is in this province, another open application.
+/// </summary>
+public sealed record ApplicantStanding(Level? CurrentLevel, DateOnly? BanUntil, bool FactoryInProvince, Guid? OtherOpenApplication);
+
+/// <summary>An application (申报) of an enterprise for one of its factories, in one campaign, for the campaign's level.</summary>
+public sealed record Application(
+    Guid Id, Guid CampaignId, Guid FactoryId, Guid EnterpriseId, Level Level, ApplicationStatus Status, ApplicationForm Form,
+    IReadOnlyList<string> Warnings, IReadOnlyList<ReviewEntry> History, string? RecommendedBy, Guid? RecognitionId,
+    long Version, DateTime CreatedAt, DateTime UpdatedAt)
+{
+    public const int MaxCommentsLength = 2000;
+
+    public bool IsOpen => Status is ApplicationStatus.Draft or ApplicationStatus.Submitted or ApplicationStatus.Returned or ApplicationStatus.Recommended;
+
+    /// <summary>Starts a draft. Only the enterprise applies, and only where nothing already rules the application out.</summary>
+    public static Application Start(CallerScope caller, Guid factoryId, Guid enterpriseId, Campaign campaign, ApplicationForm form,
+        ApplicantStanding standing, DateOnly today, Guid id, DateTime now)
+    {
+        if (caller.Role != Role.Enterprise) throw new ForbiddenException("an enterprise applies for its own factories");
+        var refusals = Refusals(campaign, standing, today, form: null);
+        if (refusals.Count > 0) throw new RuleViolationException(refusals);
+        return new Application(id, campaign.Id, factoryId, enterpriseId, campaign.Level, ApplicationStatus.Draft, form, [], [], null, null, 1, now, now);
+    }
+
+    /// <summary>Drafts, and applications returned for changes, may be edited by their enterprise.</summary>
+    public Application Edit(CallerScope caller, long expectedVersion, ApplicationForm form, DateTime now)
+    {
+        if (caller.Role != Role.Enterprise) throw new ForbiddenException("only the applying enterprise edits its application");
+        CheckVersion(expectedVersion);
+        if (Status is not (ApplicationStatus.Draft or ApplicationStatus.Returned))
+            throw new RuleViolationException([$"a {Describe(Status)} application can no longer be edited"]);
+        return this with { Form = form, Version = Version + 1, UpdatedAt = now };
+    }
+
+    /// <summary>
+    /// Submits the application: the form must be complete, and every rule is checked at once — the campaign's window, the
+    /// factory in the province, the order of levels, the maturity minimum, the construction coverage, a removal ban and
+    /// a second open application. Excellent's coverage is advice: a gap becomes a warning, not a refusal.
+    /// </summary>
+    public Application Submit(CallerScope caller, long expectedVersion, Campaign campaign, ApplicantStanding standing, ReferenceCatalogs catalogs,
+        DateOnly today, DateTime now)
+    {
+        if (caller.Role != Role.Enterprise) throw new ForbiddenException("only the applying enterprise submits its application");
+        CheckVersion(expectedVersion);
+        if (Status is not (ApplicationStatus.Draft or ApplicationStatus.Returned))
+            throw new RuleViolationException([$"a {Describe(Status)} application cannot be submitted again"]);
+
+        var violations = new Violations();
+        if (Form.MaturityLevel is null) violations.Add("maturity.level", "is required to submit");
+        if (Form.MaturityAssessedOn is null) violations.Add("maturity.assessed_on", "is required to submit");
+        if (Form.CertificateRef.Length == 0) violations.Add("maturity.certificate_ref", "is required to submit");
+        var inForce = catalogs.Editions.Single(e => e.InForce).Edition;
+        if (Form.CatalogEdition != inForce) violations.Add("catalog_edition", $"applications cite the catalog in force, the {inForce} edition");
+        if (Form.ScenarioIds.Count == 0) violations.Add("scenario_ids", "name at least one scenario the factory has built");
+        if (!Form.TruthfulnessDeclared) violations.Add("truthfulness_declared", "the enterprise must declare that the application is true (企业对申报材料的真实性负责)");
+        violations.ThrowIfAny();
+
+        var refusals = Refusals(campaign, standing, today, Form);
+        var coverage = CoverageGap(catalogs);
+        if (coverage is not null && !Level.CoverageIsOnlyAdvice()) refusals.Add(coverage);
+        if (refusals.Count > 0) throw new RuleViolationException(refusals);
+        return this with
+        {
+            Status = ApplicationStatus.Submitted,
+            Warnings = coverage is null ? [] : [coverage + " (in principle: the reviewers decide)"],
+            History = [.. History, new ReviewEntry("submitted", "enterprise", caller.Name, "", now)],
+            Version = Version + 1,
+            UpdatedAt = now,
+        };
+    }
+
+    /// <summary>
+    /// A reviewer's step. Basic: the city approves, returns or rejects. Advanced: the city recommends (within its quota),
+    /// returns or rejects, then the province approves or rejects. Excellent and leading: the province recommends (within
+    /// its quota), returns or rejects, then the ministry records the national decision.
+    /// </summary>
+    public Application Review(CallerScope caller, long expectedVersion, ReviewAction action, string? comments, Campaign campaign,
+        int quotaUsed, DateTime now)
+    {
+        var reviewer = (Status, Level) switch
+        {
+            (ApplicationStatus.Submitted, Level.Basic or Level.Advanced) => Role.City,
+            (ApplicationStatus.Submitted, _) => Role.Province,
+            (ApplicationStatus.Recommended, Level.Advanced) => Role.Province,
+            (ApplicationStatus.Recommended, _) => Role.Ministry,
+            _ => throw new RuleViolationException([$"a {Describe(Status)} application is not awaiting review"]),
+        };
+        if (caller.Role != reviewer)
+            throw new ForbiddenException($"the {reviewer.ToString().ToLowerInvariant()} reviews this {Level.ToString().ToLowerInvariant()} application now");
+        CheckVersion(expectedVersion);
+
+        ReviewAction[] possible = Status == ApplicationStatus.Recommended ? [ReviewAction.Approve, ReviewAction.Reject]
+            : Level == Level.Basic ? [ReviewAction.Approve, ReviewAction.Return, ReviewAction.Reject]
+            : [ReviewAction.Recommend, ReviewAction.Return, ReviewAction.Reject];
+        if (!possible.Contains(action))
+            throw new RuleViolationException([$"the {reviewer.ToString().ToLowerInvariant()} may {string.Join(", ", possible.Select(p => p.ToString().ToLowerInvariant()))} this application, not {action.ToString().ToLowerInvariant()} it"]);
+
+        var text = comments?.Trim() ?? "";
+        var violations = new Violations();
+        if (action is ReviewAction.Return or ReviewAction.Reject && text.Length == 0)
+            violations.Add("comments", action == ReviewAction.Return ? "say what to change" : "give the reasons for rejecting");
+        if (text.Length > MaxCommentsLength) violations.Add("comments", $"must be at most {MaxCommentsLength} characters");
+        violations.ThrowIfAny();
+
+        if (action == ReviewAction.Recommend)
+        {
+            if (!campaign.Quotas.TryGetValue(caller.Region, out var quota))
+                throw new RuleViolationException([$"the {campaign.Year} {Level.ToString().ToLowerInvariant()} campaign sets no quota for {caller.Region}"]);
+            if (quotaUsed >= quota)
+                throw new RuleViolationException([$"the quota of {caller.Region} in the {campaign.Year} {Level.ToString().ToLowerInvariant()} campaign ({quota}) is used up"]);
+        }
+
+        var (status, verb) = action switch
+        {
+            ReviewAction.Approve => (ApplicationStatus.Approved, "approved"),
+            ReviewAction.Return => (ApplicationStatus.Returned, "returned"),
+            ReviewAction.Reject => (ApplicationStatus.Rejected, "rejected"),
+            _ => (ApplicationStatus.Recommended, "recommended"),
+        };
+        return this with
+        {
+            Status = status,
+            RecommendedBy = action == ReviewAction.Recommend ? caller.Region : RecommendedBy,
+            History = [.. History, new ReviewEntry(verb, caller.Role.ToString().ToLowerInvariant(), caller.Name, text, now)],
+            Version = Version + 1,
+            UpdatedAt = now,
+        };
+    }
+
+    public Application Recognized(Guid recognitionId) => this with { RecognitionId = recognitionId };
+
+    /// <summary>The construction areas the level requires that the scenarios do not cover, in the rule's words, or null.</summary>
+    public string? CoverageGap(ReferenceCatalogs catalogs)
+    {
+        var covered = catalogs.AreasCovered(Form.CatalogEdition, Form.ScenarioIds, out _);
+        var missing = Level.RequiredAreas().Where(a => !covered.Contains(a)).Order().ToList();
+        return missing.Count == 0 ? null
+            : $"{Level.Chinese()} requires the construction areas {string.Join("、", Level.RequiredAreas().Order().Select(a => a.Chinese()))}; the scenarios do not cover {string.Join("、", missing.Select(a => a.Chinese()))}";
+    }
+
+    private static List<string> Refusals(Campaign campaign, ApplicantStanding standing, DateOnly today, ApplicationForm? form)
+    {
+        var level = campaign.Level;
+        var refusals = new List<string>();
+        if (today > campaign.SubmissionClosesOn)
+            refusals.Add($"the {campaign.Year} {level.Chinese()} campaign closed on {campaign.SubmissionClosesOn.Iso()}");
+        else if (form is not null && today < campaign.SubmissionOpensOn)
+            refusals.Add($"the {campaign.Year} {level.Chinese()} campaign accepts submissions from {campaign.SubmissionOpensOn.Iso()}");
+        if (!standing.FactoryInProvince) refusals.Add("the factory is not in this province (在湖北省内工商注册登记)");
+        if (level.Prerequisite() is { } prerequisite && (standing.CurrentLevel is null || standing.CurrentLevel < prerequisite))
+            refusals.Add($"{level.Chinese()} needs a current {prerequisite.Chinese()} recognition; the factory holds {standing.CurrentLevel?.Chinese() ?? "none"}");
+        if (standing.CurrentLevel is { } current && (current > level || (current == level && level.RenewsByReexamination())))
+            refusals.Add(current > level
+                ? $"the factory already holds {current.Chinese()}, above {level.Chinese()}"
+                : $"the factory already holds {current.Chinese()}; it renews by re-examination (复核), not a new application");
+        if (form?.MaturityLevel is { } maturity && maturity < level.MinimumMaturity())
+            refusals.Add($"maturity level {maturity} is below the {level.Chinese()} minimum of {level.MinimumMaturity()} (GB/T 39116-2020)");
+        if (standing.BanUntil is { } ban && ban > today)
+            refusals.Add($"the enterprise was removed from the library and may not apply again until {ban.Iso()}");
+        if (standing.OtherOpenApplication is { } other)
+            refusals.Add($"the factory already has an open {level.Chinese()} application ({other})");
+        return refusals;
+    }
+
+    private void CheckVersion(long expectedVersion)
+    {
+        if (expectedVersion != Version)
+            throw new ConcurrencyException($"application {Id} changed since version {expectedVersion} (now {Version}); read it again");
+    }
+
+    private static string Describe(ApplicationStatus status) => status.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,228 @@
+using SmartFactory.ServiceDefaults;
+using SmartFactory.ServiceDefaults.Auth;
+
+namespace SmartFactory.Registry.Domain;
+
+public enum RecognitionStatus { PendingPublicity, Cultivating, Active, Expired, Cancelled, Revoked, Removed, Superseded }
+
+/// <summary>Why a factory is removed from the library (003 第二十条).</summary>
+public enum RemovalCause { SafetyIncident, QualityIncident, EnvironmentalIncident, SeriousDishonesty, TaxEvasion, DataFraud }
+
+/// <summary>A step in a recognition's life, kept forever: what happened, on which business date, why, by whom.</summary>
+public sealed record RecognitionEvent(string Kind, DateOnly On, string Reason, string ActorRole, DateTime At);
+
+/// <summary>A deadline about to pass.</summary>
+public sealed record Clock(string Kind, DateOnly DueOn);
+
+/// <summary>
+/// A factory's recognition at a level. Pending publicity until it takes effect, then active for 3 years. Excellent and
+/// leading renew by re-examination (复核) applied for no later than 3 months before expiry; without it, or failing it,
+/// they are cancelled at expiry; basic and advanced simply expire. A leading selection first cultivates for at most 2
+/// years, with its acceptance application due 3 months before the end. A higher recognition supersedes a lower one;
+/// removal (with a 3-year ban) and revocation end it early. Renewal and Acceptance hold the step of those procedures:
+/// "" (none), "applied", and for acceptance "preliminary_passed" or "preliminary_failed" after the province's check.
+/// </summary>
+public sealed record Recognition(
+    Guid Id, Guid FactoryId, Guid EnterpriseId, Level Level, int Year, Guid ApplicationId, RecognitionStatus Status,
+    DateOnly? EffectiveOn, DateOnly? ExpiresOn, DateOnly? CultivationEndsOn, string Renewal, string Acceptance,
+    DateOnly? EndedOn, string? EndReason, DateOnly? BanUntil, IReadOnlyList<RecognitionEvent> History, long Version)
+{
+    public const int MaxReasonLength = 2000;
+
+    public bool IsLive => Status is RecognitionStatus.PendingPublicity or RecognitionStatus.Cultivating or RecognitionStatus.Active;
+
+    /// <summary>An approved application: pending publicity, or for leading, selected into cultivation.</summary>
+    public static Recognition FromApproval(Application application, int year, CallerScope caller, DateOnly today, Guid id, DateTime now) =>
+        application.Level == Level.Leading
+            ? new Recognition(id, application.FactoryId, application.EnterpriseId, Level.Leading, year, application.Id, RecognitionStatus.Cultivating,
+                null, null, today.AddYears(LevelRules.CultivationYears), "", "", null, null, null,
+                [Event("selected", today, "selected for cultivation (培育期 at most 2 years)", caller, now)], 1)
+            : new Recognition(id, application.FactoryId, application.EnterpriseId, application.Level, year, application.Id,
+                RecognitionStatus.PendingPublicity, null, null, null, "", "", null, null, null,
+                [Event("approved", today, "awaiting publicity (公示)", caller, now)], 1);
+
+    /// <summary>After publicity the recognition takes effect for 3 years; the factory's lower one is superseded.</summary>
+    public Recognition TakeEffect(CallerScope caller, DateOnly on, DateTime now)
+    {
+        if (caller.Role != Level.Recognizer())
+            throw new ForbiddenException($"the recognizing authority makes a {Level.Chinese()} recognition take effect");
+        if (Status != RecognitionStatus.PendingPublicity)
+            throw new RuleViolationException([$"only a recognition pending publicity takes effect; this one is {Describe(Status)}"]);
+        return this with
+        {
+            Status = RecognitionStatus.Active, EffectiveOn = on, ExpiresOn = on.AddYears(LevelRules.ValidityYears),
+            History = [.. History, Event("took_effect", on, $"valid until {on.AddYears(LevelRules.ValidityYears).Iso()}", caller, now)],
+            Version = Version + 1,
+        };
+    }
+
+    public Recognition SupersededBy(Recognition higher, CallerScope caller, DateOnly on, DateTime now) =>
+        End(RecognitionStatus.Superseded, on, $"superseded by the {higher.Level.Chinese()} recognition {higher.Id}", null, caller, now);
+
+    public Recognition ApplyForRenewal(CallerScope caller, long expectedVersion, DateOnly today, DateTime now)
+    {
+        if (caller.Role != Role.Enterprise) throw new ForbiddenException("the recognized enterprise applies for re-examination");
+        CheckVersion(expectedVersion);
+        if (!Level.RenewsByReexamination())
+            throw new RuleViolationException([$"{Level.Chinese()} recognitions are not re-examined; they expire and are applied for again"]);
+        if (Status != RecognitionStatus.Active) throw new RuleViolationException([$"only an active recognition is re-examined; this one is {Describe(Status)}"]);
+        if (Renewal == "applied") throw new RuleViolationException(["re-examination has already been applied for"]);
+        var due = ExpiresOn!.Value.AddMonths(-LevelRules.RenewalLeadMonths);
+        if (today > due)
+            throw new RuleViolationException([$"re-examination had to be applied for by {due.Iso()}, 3 months before expiry on {ExpiresOn.Iso()}"]);
+        return Step(renewal: "applied", kind: "renewal_applied", on: today, reason: "", caller: caller, now: now);
+    }
+
+    /// <summary>The ministry's re-examination result: passing extends validity by 3 years; failing cancels at expiry.</summary>
+    public Recognition DecideRenewal(CallerScope caller, long expectedVersion, bool passed, string? comments, DateOnly today, DateTime now)
+    {
+        if (caller.Role != Role.Ministry) throw new ForbiddenException("the ministry decides re-examinations");
+        CheckVersion(expectedVersion);
+        if (Renewal != "applied") throw new RuleViolationException(["no re-examination is awaiting a decision"]);
+        var reason = Reason(comments, required: !passed);
+        if (!passed) return Step(renewal: "failed", kind: "renewal_failed", on: today, reason: reason, caller: caller, now: now);
+        var extended = ExpiresOn!.Value.AddYears(LevelRules.ValidityYears);
+        return this with
+        {
+            ExpiresOn = extended, Renewal = "",
+            History = [.. History, Event("renewed", today, $"re-examination passed: valid until {extended.Iso()}. {reason}".Trim(), caller, now)],
+            Version = Version + 1,
+        };
+    }
+
+    public Recognition ApplyForAcceptance(CallerScope caller, long expectedVersion, DateOnly today, DateTime now)
+    {
+        if (caller.Role != Role.Enterprise) throw new ForbiddenException("the cultivated enterprise applies for acceptance");
+        CheckVersion(expectedVersion);
+        if (Status != RecognitionStatus.Cultivating) throw new RuleViolationException([$"only a leading factory in cultivation applies for acceptance; this one is {Describe(Status)}"]);
+        if (Acceptance is "applied" or "preliminary_passed") throw new RuleViolationException(["acceptance has already been applied for"]);
+        var due = CultivationEndsOn!.Value.AddMonths(-LevelRules.AcceptanceLeadMonths);
+        if (today > due)
+            throw new RuleViolationException([$"acceptance had to be applied for by {due.Iso()}, 3 months before the cultivation period ends on {CultivationEndsOn.Iso()}"]);
+        return Step(acceptance: "applied", kind: "acceptance_applied", on: today, reason: "", caller: caller, now: now);
+    }
+
+    /// <summary>The province's preliminary check (初验) of an acceptance application, before the ministry's review.</summary>
+    public Recognition RecordPreliminaryCheck(CallerScope caller, long expectedVersion, bool passed, string? comments, DateOnly today, DateTime now)
+    {
+        if (caller.Role != Role.Province) throw new ForbiddenException("the province does the preliminary check");
+        CheckVersion(expectedVersion);
+        if (Acceptance != "applied") throw new RuleViolationException(["no acceptance application is awaiting the preliminary check"]);
+        return Step(acceptance: passed ? "preliminary_passed" : "preliminary_failed", kind: passed ? "preliminary_passed" : "preliminary_failed",
+            on: today, reason: Reason(comments, required: !passed), caller: caller, now: now);
+    }
+
+    /// <summary>The ministry's acceptance review: passing goes to publicity; failing ends the cultivation.</summary>
+    public Recognition DecideAcceptance(CallerScope caller, long expectedVersion, bool passed, string? comments, DateOnly today, DateTime now)
+    {
+        if (caller.Role != Role.Ministry) throw new ForbiddenException("the ministry decides acceptance");
+        CheckVersion(expectedVersion);
+        if (Acceptance != "preliminary_passed") throw new RuleViolationException(["no acceptance has passed the province's preliminary check"]);
+        var reason = Reason(comments, required: !passed);
+        return passed
+            ? this with
+            {
+                Status = RecognitionStatus.PendingPublicity, Acceptance = "passed",
+                History = [.. History, Event("acceptance_passed", today, $"awaiting publicity (公示). {reason}".Trim(), caller, now)],
+                Version = Version + 1,
+            }
+            : End(RecognitionStatus.Cancelled, today, $"acceptance failed: {reason}", null, caller, now) with { Acceptance = "failed" };
+    }
+
+    /// <summary>Removal from the library for an incident (移出): the enterprise may not apply again for 3 years.</summary>
+    public Recognition Remove(CallerScope caller, long expectedVersion, RemovalCause? cause, string? description, DateOnly? occurredOn, DateOnly today, DateTime now)
+    {
+        if (!caller.MayManage(Level)) throw new ForbiddenException($"the {caller.Role.ToString().ToLowerInvariant()} does not manage {Level.Chinese()} factories");
+        CheckVersion(expectedVersion);
+        var violations = new Violations();
+        if (cause is null) violations.Add("cause", "is required: safety, quality or environmental incident, serious dishonesty, tax evasion or data fraud");
+        var text = violations.Required("description", description, MaxReasonLength);
+        if (occurredOn > today) violations.Add("occurred_on", "must not be in the future");
+        violations.ThrowIfAny();
+        EnsureLive();
+        var reason = $"removed for {Describe(cause!.Value)}{(occurredOn is { } d ? $" on {d.Iso()}" : "")}: {text}";
+        return End(RecognitionStatus.Removed, today, reason, today.AddYears(LevelRules.BanYears), caller, now);
+    }
+
+    /// <summary>Revocation after a confirmed report that the factory's information was false (003 第二十一条).</summary>
+    public Recognition Revoke(CallerScope caller, long expectedVersion, string? reason, bool withBan, DateOnly today, DateTime now)
+    {
+        if (!caller.MayManage(Level)) throw new ForbiddenException($"the {caller.Role.ToString().ToLowerInvariant()} does not manage {Level.Chinese()} factories");
+        CheckVersion(expectedVersion);
+        var text = Reason(reason, required: true, field: "reason");
+        EnsureLive();
+        return End(RecognitionStatus.Revoked, today, text, withBan ? today.AddYears(LevelRules.BanYears) : null, caller, now);
+    }
+
+    /// <summary>
+    /// The daily clock: an active recognition reaching its expiry expires (basic, advanced) or is cancelled (excellent,
+    /// leading without a passed re-examination; one still awaiting its decision stays active until decided); a
+    /// cultivation reaching its end without an acceptance under review is cancelled. Null when nothing is due.
+    /// </summary>
+    public Recognition? ApplyClock(DateOnly today, DateTime now)
+    {
+        var system = new CallerScope("system", "daily lifecycle job", Role.Province, "", null);
+        if (Status == RecognitionStatus.Active && today >= ExpiresOn)
+        {
+            if (!Level.RenewsByReexamination()) return End(RecognitionStatus.Expired, ExpiresOn!.Value, "validity of 3 years ended", null, system, now);
+            if (Renewal == "applied") return null;
+            return End(RecognitionStatus.Cancelled, ExpiresOn!.Value,
+                Renewal == "failed" ? "re-examination failed (复核未通过)" : "no re-examination applied for (有效期满未申请复核)", null, system, now);
+        }
+        if (Status == RecognitionStatus.Cultivating && today >= CultivationEndsOn && Acceptance != "preliminary_passed")
+            return End(RecognitionStatus.Cancelled, CultivationEndsOn!.Value, "cultivation period ended without acceptance", null, system, now);
+        return null;
+    }
+
+    /// <summary>The next deadline of this recognition, if any: what the officials' list of clocks shows.</summary>
+    public Clock? NextClock() => Status switch
+    {
+        RecognitionStatus.Active when Level.RenewsByReexamination() && Renewal == "" =>
+            new Clock("renewal_application_due", ExpiresOn!.Value.AddMonths(-LevelRules.RenewalLeadMonths)),
+        RecognitionStatus.Active => new Clock("expiry", ExpiresOn!.Value),
+        RecognitionStatus.Cultivating when Acceptance is "" or "preliminary_failed" =>
+            new Clock("acceptance_application_due", CultivationEndsOn!.Value.AddMonths(-LevelRules.AcceptanceLeadMonths)),
+        RecognitionStatus.Cultivating => new Clock("cultivation_end", CultivationEndsOn!.Value),
+        _ => null,
+    };
+
+    private void EnsureLive()
+    {
+        if (!IsLive) throw new RuleViolationException([$"this recognition has already ended ({Describe(Status)} on {EndedOn.Iso()})"]);
+    }
+
+    private Recognition End(RecognitionStatus status, DateOnly on, string reason, DateOnly? banUntil, CallerScope caller, DateTime now) => this with
+    {
+        Status = status, EndedOn = on, EndReason = reason, BanUntil = banUntil,
+        History = [.. History, Event(Describe(status), on, banUntil is { } ban ? $"{reason}; no applications until {ban.Iso()}" : reason, caller, now)],
+        Version = Version + 1,
+    };
+
+    private Recognition Step(string kind, DateOnly on, string reason, CallerScope caller, DateTime now, string? renewal = null, string? acceptance = null) => this with
+    {
+        Renewal = renewal ?? Renewal, Acceptance = acceptance ?? Acceptance,
+        History = [.. History, Event(kind, on, reason, caller, now)],
+        Version = Version + 1,
+    };
+
+    private static string Reason(string? text, bool required, string field = "comments")
+    {
+        var violations = new Violations();
+        var value = required ? violations.Required(field, text, MaxReasonLength) : text?.Trim() ?? "";
+        if (!required && value.Length > MaxReasonLength) violations.Add(field, $"must be at most {MaxReasonLength} characters");
+        violations.ThrowIfAny();
+        return value;
+    }
+
+    private void CheckVersion(long expectedVersion)
+    {
+        if (expectedVersion != Version)
+            throw new ConcurrencyException($"recognition {Id} changed since version {expectedVersion} (now {Version}); read it again");
+    }
+
+    private static RecognitionEvent Event(string kind, DateOnly on, string reason, CallerScope caller, DateTime now) =>
+        new(kind, on, reason, caller.Role.ToString().ToLowerInvariant(), now);
+
+    private static string Describe<T>(T value) where T : Enum =>
+        string.Concat(value.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}
