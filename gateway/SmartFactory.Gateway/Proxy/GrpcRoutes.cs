@@ -15,6 +15,7 @@ public static class GrpcRoutes
     private static readonly (string Cluster, ServiceDescriptor Service)[] Owners =
     [
         ("Registry", RegistryReflection.Descriptor.Services[0]),
+        ("Registry", LifecycleReflection.Descriptor.Services[0]),
     ];
 
     public static IReverseProxyBuilder AddGrpcRoutes(this IServiceCollection services)

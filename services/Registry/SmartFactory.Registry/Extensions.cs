@@ -1,5 +1,6 @@
 using SmartFactory.Registry.Data;
 using SmartFactory.Registry.Grpc;
+using SmartFactory.Registry.Jobs;
 
 namespace SmartFactory.Registry;
 
@@ -9,7 +10,11 @@ public static class Extensions
     {
         builder.Services.AddSingleton<ChangeRecorder>();
         builder.Services.AddSingleton<RegistryStore>();
+        builder.Services.AddSingleton<LifecycleStore>();
         builder.Services.AddScoped<RegistryService>();
+        builder.Services.AddScoped<LifecycleService>();
+        builder.Services.AddSingleton<LifecycleJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LifecycleJob>());
         return builder;
     }
 }

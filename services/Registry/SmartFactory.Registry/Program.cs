@@ -11,6 +11,7 @@ builder.AddRegistryServices();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapGrpcService<RegistryService>(RegistryReflection.Descriptor.Services[0]);
+app.MapGrpcService<LifecycleService>(LifecycleReflection.Descriptor.Services[0]);
 
 await app.RunServiceAsync(args);
 

@@ -1,0 +1,358 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using SmartFactory.Registry.Domain;
+using SmartFactory.ServiceDefaults;
+using SmartFactory.ServiceDefaults.Auth;
+
+namespace SmartFactory.Registry.Data;
+
+public sealed record ApplicationFilter(Guid? CampaignId, ApplicationStatus? Status, Level? Level);
+public sealed record RecognitionFilter(Guid? FactoryId, Level? Level, RecognitionStatus? Status);
+
+/// <summary>An application or recognition with the names a reader needs beside it.</summary>
+public sealed record Named<T>(T Item, string FactoryName, string EnterpriseName, string RegionCode, string IndustryCode);
+
+public sealed record FeedChange(long Sequence, string EntityType, Guid EntityId, string Kind, string Payload, DateTime At);
+
+/// <summary>
+/// SQL for campaigns, applications, recognitions and the feed. Reads take the caller's scope into the WHERE clause
+/// through the factory they belong to; each command is one transaction with its audit rows and feed entries.
+/// </summary>
+public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder changes)
+{
+    private static readonly JsonSerializerOptions Json = ChangeRecorder.Json;
+
+    private const string Joins = "join factories f on f.id = x.factory_id join enterprises e on e.id = f.enterprise_id";
+
+    // ----- campaigns
+
+    public async Task InsertCampaignAsync(CallerScope caller, Campaign campaign)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        try
+        {
+            await connection.ExecuteAsync("""
+                insert into campaigns (id, level, year, submission_opens_on, submission_closes_on, decision_due_on, quotas, created_at)
+                values (@Id, @Level, @Year, @Opens, @Closes, @Due, @Quotas::jsonb, @CreatedAt)
+                """, new
+            {
+                campaign.Id, Level = campaign.Level.ToString(), campaign.Year, Opens = campaign.SubmissionOpensOn, Closes = campaign.SubmissionClosesOn,
+                Due = campaign.DecisionDueOn, Quotas = JsonSerializer.Serialize(campaign.Quotas, Json), campaign.CreatedAt,
+            }, transaction);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new AlreadyExistsException($"there is already a {campaign.Year} {campaign.Level.ToString().ToLowerInvariant()} campaign");
+        }
+        await changes.RecordAsync(transaction, caller, "campaign.created", "campaign", campaign.Id, null, campaign);
+        await transaction.CommitAsync();
+    }
+
+    public async Task<IReadOnlyList<Campaign>> ListCampaignsAsync(int? year)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var rows = await connection.QueryAsync<CampaignRow>(
+            $"select {CampaignRow.Columns} from campaigns where @year::int is null or year = @year order by year desc, level", new { year });
+        return [.. rows.Select(r => r.ToDomain())];
+    }
+
+    public async Task<Campaign?> GetCampaignAsync(Guid id)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<CampaignRow>($"select {CampaignRow.Columns} from campaigns where id = @id", new { id });
+        return row?.ToDomain();
+    }
+
+    // ----- applications
+
+    /// <summary>What the application rules need to know about the factory and its enterprise today.</summary>
+    public async Task<ApplicantStanding> StandingAsync(Factory factory, Level level, Guid? excludeApplication, bool factoryInProvince, DateOnly today)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var current = await connection.QuerySingleOrDefaultAsync<string?>(
+            "select level from recognitions where factory_id = @FactoryId and status = 'Active'", new { factory.Id, FactoryId = factory.Id });
+        var ban = await connection.QuerySingleOrDefaultAsync<DateOnly?>(
+            "select max(ban_until) from recognitions where enterprise_id = @EnterpriseId and ban_until > @today", new { factory.EnterpriseId, today });
+        var other = await connection.QuerySingleOrDefaultAsync<Guid?>("""
+            select id from applications where factory_id = @FactoryId and level = @Level and id <> @Exclude
+              and status in ('Draft', 'Submitted', 'Returned', 'Recommended') limit 1
+            """, new { FactoryId = factory.Id, Level = level.ToString(), Exclude = excludeApplication ?? Guid.Empty });
+        return new ApplicantStanding(current is null ? null : Enum.Parse<Level>(current), ban, factoryInProvince, other);
+    }
+
+    public async Task<Named<Application>?> GetApplicationAsync(CallerScope caller, Guid id)
+    {
+        var parameters = ScopeSql.Parameters(caller);
+        parameters.Add("id", id);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<ApplicationRow>(
+            $"select {ApplicationRow.Columns} from applications x {Joins} where x.id = @id and {ScopeSql.Factories(caller)}", parameters);
+        return row?.ToNamed();
+    }
+
+    public async Task<(IReadOnlyList<Named<Application>> Items, int Total)> ListApplicationsAsync(CallerScope caller, ApplicationFilter filter, int offset, int limit)
+    {
+        var parameters = ScopeSql.Parameters(caller);
+        var where = new List<string> { ScopeSql.Factories(caller) };
+        if (filter.CampaignId is { } campaign) { where.Add("x.campaign_id = @campaign"); parameters.Add("campaign", campaign); }
+        if (filter.Status is { } status) { where.Add("x.status = @status"); parameters.Add("status", status.ToString()); }
+        if (filter.Level is { } level) { where.Add("x.level = @level"); parameters.Add("level", level.ToString()); }
+        parameters.Add("offset", offset);
+        parameters.Add("limit", limit);
+        var condition = string.Join(" and ", where);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var total = await connection.ExecuteScalarAsync<int>($"select count(*) from applications x {Joins} where {condition}", parameters);
+        var rows = await connection.QueryAsync<ApplicationRow>(
+            $"select {ApplicationRow.Columns} from applications x {Joins} where {condition} order by x.updated_at desc, x.id offset @offset limit @limit", parameters);
+        return ([.. rows.Select(r => r.ToNamed())], total);
+    }
+
+    public async Task InsertApplicationAsync(CallerScope caller, Application application)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        try
+        {
+            await connection.ExecuteAsync("""
+                insert into applications (id, campaign_id, factory_id, enterprise_id, level, status, form, warnings, history, recommended_by,
+                    recognition_id, version, created_at, updated_at)
+                values (@Id, @CampaignId, @FactoryId, @EnterpriseId, @Level, @Status, @Form::jsonb, @Warnings::jsonb, @History::jsonb, @RecommendedBy,
+                    @RecognitionId, @Version, @CreatedAt, @UpdatedAt)
+                """, ApplicationRow.Parameters(application), transaction);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new RuleViolationException([$"the factory already has an open {application.Level.Chinese()} application"]);
+        }
+        await changes.RecordAsync(transaction, caller, "application.started", "application", application.Id, null, application);
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>
+    /// Saves an application's step and, when it was approved, the new recognition, together. A recommendation is
+    /// counted again inside the transaction, under a lock per campaign and recommender, so two at once cannot both
+    /// take the last place of a quota.
+    /// </summary>
+    public async Task SaveApplicationAsync(CallerScope caller, string kind, Application before, Application after, Recognition? recognition = null,
+        int? quota = null)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (quota is { } limit && after.RecommendedBy is { } recommender)
+        {
+            await connection.ExecuteAsync("select pg_advisory_xact_lock(hashtext(@key))", new { key = $"quota:{after.CampaignId}:{recommender}" }, transaction);
+            var used = await connection.ExecuteScalarAsync<int>(
+                "select count(*) from applications where campaign_id = @CampaignId and recommended_by = @recommender", new { after.CampaignId, recommender }, transaction);
+            if (used >= limit) throw new RuleViolationException([$"the quota of {recommender} in this campaign ({limit}) is used up"]);
+        }
+        var updated = await connection.ExecuteAsync("""
+            update applications set status = @Status, form = @Form::jsonb, warnings = @Warnings::jsonb, history = @History::jsonb,
+                recommended_by = @RecommendedBy, recognition_id = @RecognitionId, version = @Version, updated_at = @UpdatedAt
+            where id = @Id and version = @PreviousVersion
+            """, ApplicationRow.Parameters(after, before.Version), transaction);
+        if (updated == 0) throw new ConcurrencyException($"application {after.Id} changed meanwhile; read it again");
+        await changes.RecordAsync(transaction, caller, kind, "application", after.Id, before, after);
+        if (recognition is not null)
+        {
+            await connection.ExecuteAsync($"""
+                insert into recognitions ({RecognitionRow.InsertColumns}) values ({RecognitionRow.InsertValues})
+                """, RecognitionRow.Parameters(recognition, DateTime.UtcNow), transaction);
+            await changes.RecordAsync(transaction, caller, "recognition." + recognition.History[^1].Kind, "recognition", recognition.Id, null, recognition);
+        }
+        await transaction.CommitAsync();
+    }
+
+    public async Task<int> RecommendationsAsync(Guid campaignId, string recommender)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<int>(
+            "select count(*) from applications where campaign_id = @campaignId and recommended_by = @recommender", new { campaignId, recommender });
+    }
+
+    // ----- recognitions
+
+    public async Task<Named<Recognition>?> GetRecognitionAsync(CallerScope caller, Guid id) =>
+        (await QueryRecognitionsAsync(caller, "x.id = @id", p => p.Add("id", id))).SingleOrDefault();
+
+    public async Task<Named<Recognition>?> GetRecognitionOfApplicationAsync(CallerScope caller, Guid applicationId) =>
+        (await QueryRecognitionsAsync(caller, "x.application_id = @application", p => p.Add("application", applicationId))).SingleOrDefault();
+
+    public async Task<(IReadOnlyList<Named<Recognition>> Items, int Total)> ListRecognitionsAsync(CallerScope caller, RecognitionFilter filter, int offset, int limit)
+    {
+        var where = new List<string>();
+        void Filters(DynamicParameters p)
+        {
+            if (filter.FactoryId is { } factory) { where.Add("x.factory_id = @factory"); p.Add("factory", factory); }
+            if (filter.Level is { } level) { where.Add("x.level = @level"); p.Add("level", level.ToString()); }
+            if (filter.Status is { } status) { where.Add("x.status = @status"); p.Add("status", status.ToString()); }
+        }
+        var parameters = ScopeSql.Parameters(caller);
+        Filters(parameters);
+        where.Add(ScopeSql.Factories(caller));
+        var condition = string.Join(" and ", where);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var total = await connection.ExecuteScalarAsync<int>($"select count(*) from recognitions x {Joins} where {condition}", parameters);
+        var items = await QueryRecognitionsAsync(caller, string.Join(" and ", where.Take(where.Count - 1).DefaultIfEmpty("true")),
+            p => { Filters(p); p.Add("offset", offset); p.Add("limit", limit); }, "order by x.updated_at desc, x.id offset @offset limit @limit");
+        return (items, total);
+    }
+
+    /// <summary>Live recognitions in scope, for the list of clocks about to run out.</summary>
+    public Task<IReadOnlyList<Named<Recognition>>> LiveRecognitionsAsync(CallerScope caller) =>
+        QueryRecognitionsAsync(caller, "x.status in ('Active', 'Cultivating')", _ => { });
+
+    /// <summary>
+    /// Saves a recognition's step: its new state, the recognition it supersedes if any, and for a command from another
+    /// service its request id, so that a second delivery finds it applied.
+    /// </summary>
+    public async Task SaveRecognitionAsync(CallerScope caller, string kind, Recognition before, Recognition after,
+        (Recognition Before, Recognition After)? superseded = null, string? requestId = null)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var now = DateTime.UtcNow;
+        if (requestId is not null)
+        {
+            var first = await connection.ExecuteAsync("""
+                insert into processed_commands (request_id, command, entity_id, at) values (@requestId, @kind, @Id, @now) on conflict do nothing
+                """, new { requestId, kind, after.Id, now }, transaction);
+            if (first == 0) throw new ConcurrencyException($"request {requestId} was applied meanwhile");
+        }
+        if (superseded is { } lower) await UpdateRecognitionAsync(connection, transaction, caller, "recognition.superseded", lower.Before, lower.After, now);
+        await UpdateRecognitionAsync(connection, transaction, caller, kind, before, after, now);
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>The recognition a command with this request id was applied to, if it was.</summary>
+    public async Task<Guid?> ProcessedCommandAsync(string requestId)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await connection.QuerySingleOrDefaultAsync<Guid?>("select entity_id from processed_commands where request_id = @requestId", new { requestId });
+    }
+
+    public async Task<Recognition?> ActiveRecognitionOfFactoryAsync(Guid factoryId) =>
+        (await QueryRecognitionsAsync(null, "x.factory_id = @factory and x.status = 'Active'", p => p.Add("factory", factoryId))).SingleOrDefault()?.Item;
+
+    /// <summary>Recognitions whose clock has run out by <paramref name="today"/>: for the daily job, outside any caller's scope.</summary>
+    public async Task<IReadOnlyList<Recognition>> DueRecognitionsAsync(DateOnly today) =>
+        [.. (await QueryRecognitionsAsync(null,
+            "((x.status = 'Active' and x.expires_on <= @today) or (x.status = 'Cultivating' and x.cultivation_ends_on <= @today))",
+            p => p.Add("today", today))).Select(r => r.Item)];
+
+    // ----- feed
+
+    public async Task<(IReadOnlyList<FeedChange> Changes, long Last)> ListChangesAsync(long afterSequence, int limit)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var rows = await connection.QueryAsync<FeedChange>("""
+            select sequence, entity_type as EntityType, entity_id as EntityId, kind, payload::text as Payload, at
+            from changes where sequence > @afterSequence order by sequence limit @limit
+            """, new { afterSequence, limit });
+        var last = await connection.ExecuteScalarAsync<long>("select coalesce(max(sequence), 0) from changes");
+        return ([.. rows], last);
+    }
+
+    private async Task<IReadOnlyList<Named<Recognition>>> QueryRecognitionsAsync(CallerScope? caller, string condition, Action<DynamicParameters> add,
+        string order = "order by x.updated_at desc, x.id")
+    {
+        var parameters = caller is null ? new DynamicParameters() : ScopeSql.Parameters(caller);
+        add(parameters);
+        var scope = caller is null ? "true" : ScopeSql.Factories(caller);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var rows = await connection.QueryAsync<RecognitionRow>(
+            $"select {RecognitionRow.Columns} from recognitions x {Joins} where {condition} and {scope} {order}", parameters);
+        return [.. rows.Select(r => r.ToNamed())];
+    }
+
+    private async Task UpdateRecognitionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CallerScope caller, string kind,
+        Recognition before, Recognition after, DateTime now)
+    {
+        var parameters = RecognitionRow.Parameters(after, now);
+        parameters.Add("PreviousVersion", before.Version);
+        var updated = await connection.ExecuteAsync("""
+            update recognitions set status = @Status, effective_on = @EffectiveOn, expires_on = @ExpiresOn, cultivation_ends_on = @CultivationEndsOn,
+                renewal = @Renewal, acceptance = @Acceptance, ended_on = @EndedOn, end_reason = @EndReason, ban_until = @BanUntil,
+                history = @History::jsonb, version = @Version, updated_at = @UpdatedAt
+            where id = @Id and version = @PreviousVersion
+            """, parameters, transaction);
+        if (updated == 0) throw new ConcurrencyException($"recognition {after.Id} changed meanwhile; read it again");
+        await changes.RecordAsync(transaction, caller, kind, "recognition", after.Id, before, after);
+    }
+
+    private sealed record CampaignRow(Guid Id, string Level, int Year, DateOnly SubmissionOpensOn, DateOnly SubmissionClosesOn, DateOnly DecisionDueOn,
+        string Quotas, DateTime CreatedAt)
+    {
+        public const string Columns = """
+            id, level, year, submission_opens_on as SubmissionOpensOn, submission_closes_on as SubmissionClosesOn,
+            decision_due_on as DecisionDueOn, quotas::text as Quotas, created_at as CreatedAt
+            """;
+
+        public Campaign ToDomain() => new(Id, Enum.Parse<Level>(Level), Year, SubmissionOpensOn, SubmissionClosesOn, DecisionDueOn,
+            JsonSerializer.Deserialize<Dictionary<string, int>>(Quotas, Json)!, CreatedAt);
+    }
+
+    private sealed record ApplicationRow(Guid Id, Guid CampaignId, Guid FactoryId, Guid EnterpriseId, string Level, string Status, string Form,
+        string Warnings, string History, string? RecommendedBy, Guid? RecognitionId, long Version, DateTime CreatedAt, DateTime UpdatedAt,
+        string FactoryName, string EnterpriseName, string RegionCode, string IndustryCode)
+    {
+        public const string Columns = """
+            x.id, x.campaign_id as CampaignId, x.factory_id as FactoryId, x.enterprise_id as EnterpriseId, x.level, x.status, x.form::text as Form,
+            x.warnings::text as Warnings, x.history::text as History, x.recommended_by as RecommendedBy, x.recognition_id as RecognitionId,
+            x.version, x.created_at as CreatedAt, x.updated_at as UpdatedAt, f.name as FactoryName, e.name as EnterpriseName,
+            f.region_code as RegionCode, f.industry_code as IndustryCode
+            """;
+
+        public Named<Application> ToNamed() => new(new Application(Id, CampaignId, FactoryId, EnterpriseId, Enum.Parse<Level>(Level),
+            Enum.Parse<ApplicationStatus>(Status), JsonSerializer.Deserialize<ApplicationForm>(Form, Json)!,
+            JsonSerializer.Deserialize<List<string>>(Warnings, Json)!, JsonSerializer.Deserialize<List<ReviewEntry>>(History, Json)!,
+            RecommendedBy, RecognitionId, Version, CreatedAt, UpdatedAt), FactoryName, EnterpriseName, RegionCode, IndustryCode);
+
+        public static DynamicParameters Parameters(Application a, long? previousVersion = null)
+        {
+            var parameters = new DynamicParameters(new
+            {
+                a.Id, a.CampaignId, a.FactoryId, a.EnterpriseId, Level = a.Level.ToString(), Status = a.Status.ToString(),
+                Form = JsonSerializer.Serialize(a.Form, Json), Warnings = JsonSerializer.Serialize(a.Warnings, Json),
+                History = JsonSerializer.Serialize(a.History, Json), a.RecommendedBy, a.RecognitionId, a.Version, a.CreatedAt, a.UpdatedAt,
+            });
+            parameters.Add("PreviousVersion", previousVersion);
+            return parameters;
+        }
+    }
+
+    private sealed record RecognitionRow(Guid Id, Guid FactoryId, Guid EnterpriseId, string Level, int Year, Guid ApplicationId, string Status,
+        DateOnly? EffectiveOn, DateOnly? ExpiresOn, DateOnly? CultivationEndsOn, string Renewal, string Acceptance, DateOnly? EndedOn,
+        string? EndReason, DateOnly? BanUntil, string History, long Version,
+        string FactoryName, string EnterpriseName, string RegionCode, string IndustryCode)
+    {
+        public const string Columns = """
+            x.id, x.factory_id as FactoryId, x.enterprise_id as EnterpriseId, x.level, x.year, x.application_id as ApplicationId, x.status,
+            x.effective_on as EffectiveOn, x.expires_on as ExpiresOn, x.cultivation_ends_on as CultivationEndsOn, x.renewal, x.acceptance,
+            x.ended_on as EndedOn, x.end_reason as EndReason, x.ban_until as BanUntil, x.history::text as History, x.version,
+            f.name as FactoryName, e.name as EnterpriseName, f.region_code as RegionCode, f.industry_code as IndustryCode
+            """;
+
+        public const string InsertColumns = """
+            id, factory_id, enterprise_id, level, year, application_id, status, effective_on, expires_on, cultivation_ends_on, renewal,
+            acceptance, ended_on, end_reason, ban_until, history, version, updated_at
+            """;
+
+        public const string InsertValues = """
+            @Id, @FactoryId, @EnterpriseId, @Level, @Year, @ApplicationId, @Status, @EffectiveOn, @ExpiresOn, @CultivationEndsOn, @Renewal,
+            @Acceptance, @EndedOn, @EndReason, @BanUntil, @History::jsonb, @Version, @UpdatedAt
+            """;
+
+        public Named<Recognition> ToNamed() => new(new Recognition(Id, FactoryId, EnterpriseId, Enum.Parse<Level>(Level), Year, ApplicationId,
+            Enum.Parse<RecognitionStatus>(Status), EffectiveOn, ExpiresOn, CultivationEndsOn, Renewal, Acceptance, EndedOn, EndReason, BanUntil,
+            JsonSerializer.Deserialize<List<RecognitionEvent>>(History, Json)!, Version), FactoryName, EnterpriseName, RegionCode, IndustryCode);
+
+        public static DynamicParameters Parameters(Recognition r, DateTime now) => new(new
+        {
+            r.Id, r.FactoryId, r.EnterpriseId, Level = r.Level.ToString(), r.Year, r.ApplicationId, Status = r.Status.ToString(),
+            r.EffectiveOn, r.ExpiresOn, r.CultivationEndsOn, r.Renewal, r.Acceptance, r.EndedOn, r.EndReason, r.BanUntil,
+            History = JsonSerializer.Serialize(r.History, Json), r.Version, UpdatedAt = now,
+        });
+    }
+}

@@ -1,0 +1,90 @@
+using Google.Protobuf.WellKnownTypes;
+using SmartFactory.Registry.Data;
+using SmartFactory.Registry.Domain;
+using V1 = SmartFactory.Contracts.Registry.V1;
+
+namespace SmartFactory.Registry.Grpc;
+
+/// <summary>Lifecycle records to and from the v1 contract.</summary>
+internal static class LifecycleMapping
+{
+    // The domain enums follow the proto enums' order, one lower where the proto starts with UNSPECIFIED = 0;
+    // numbers a client made up map to null, like UNSPECIFIED.
+    public static Level? ToDomain(this V1.Level level) => Defined((Level)(int)level);
+
+    public static V1.Level ToMessage(this Level level) => (V1.Level)(int)level;
+
+    public static ApplicationStatus? ToDomain(this V1.ApplicationStatus status) =>
+        status == V1.ApplicationStatus.Unspecified ? null : Defined((ApplicationStatus)((int)status - 1));
+
+    public static RecognitionStatus? ToDomain(this V1.RecognitionStatus status) =>
+        status == V1.RecognitionStatus.Unspecified ? null : Defined((RecognitionStatus)((int)status - 1));
+
+    public static ReviewAction? ToDomain(this V1.ReviewAction action) => action switch
+    {
+        V1.ReviewAction.Approve => ReviewAction.Approve,
+        V1.ReviewAction.Return => ReviewAction.Return,
+        V1.ReviewAction.Reject => ReviewAction.Reject,
+        V1.ReviewAction.Recommend => ReviewAction.Recommend,
+        _ => null,
+    };
+
+    public static RemovalCause? ToDomain(this V1.RemovalCause cause) =>
+        cause == V1.RemovalCause.Unspecified ? null : Defined((RemovalCause)((int)cause - 1));
+
+    private static T? Defined<T>(T value) where T : struct, System.Enum => System.Enum.IsDefined(value) ? value : null;
+
+    public static V1.Campaign ToMessage(this Campaign c) => new()
+    {
+        Id = c.Id.ToString(), Level = c.Level.ToMessage(), Year = c.Year, SubmissionOpensOn = c.SubmissionOpensOn.Iso(),
+        SubmissionClosesOn = c.SubmissionClosesOn.Iso(), DecisionDueOn = c.DecisionDueOn.Iso(),
+        Quotas = { c.Quotas.OrderBy(q => q.Key).Select(q => new V1.Quota { RegionCode = q.Key, Count = q.Value }) },
+        CreatedAt = Timestamp.FromDateTime(c.CreatedAt),
+    };
+
+    public static V1.Application ToMessage(this Named<Application> named)
+    {
+        var a = named.Item;
+        return new V1.Application
+        {
+            Id = a.Id.ToString(), CampaignId = a.CampaignId.ToString(), FactoryId = a.FactoryId.ToString(), FactoryName = named.FactoryName,
+            EnterpriseId = a.EnterpriseId.ToString(), EnterpriseName = named.EnterpriseName, RegionCode = named.RegionCode,
+            Level = a.Level.ToMessage(), Status = (V1.ApplicationStatus)((int)a.Status + 1),
+            Maturity = new V1.Maturity
+            {
+                Level = a.Form.MaturityLevel ?? 0, AssessedOn = a.Form.MaturityAssessedOn.Iso(), CertificateRef = a.Form.CertificateRef,
+            },
+            CatalogEdition = a.Form.CatalogEdition,
+            ScenarioIds = { a.Form.ScenarioIds },
+            Kpis = { a.Form.Kpis.OrderBy(k => k.Key).Select(k => new V1.KpiValue { KpiId = k.Key, Value = k.Value }) },
+            TruthfulnessDeclared = a.Form.TruthfulnessDeclared,
+            Warnings = { a.Warnings },
+            History = { a.History.Select(h => new V1.ReviewEntry
+            {
+                Action = h.Action, ActorRole = h.ActorRole, ActorName = h.ActorName, Comments = h.Comments, At = Timestamp.FromDateTime(h.At),
+            }) },
+            RecognitionId = a.RecognitionId?.ToString() ?? "",
+            Version = a.Version,
+            CreatedAt = Timestamp.FromDateTime(a.CreatedAt),
+            UpdatedAt = Timestamp.FromDateTime(a.UpdatedAt),
+        };
+    }
+
+    public static V1.Recognition ToMessage(this Named<Recognition> named)
+    {
+        var r = named.Item;
+        return new V1.Recognition
+        {
+            Id = r.Id.ToString(), FactoryId = r.FactoryId.ToString(), FactoryName = named.FactoryName, EnterpriseId = r.EnterpriseId.ToString(),
+            EnterpriseName = named.EnterpriseName, RegionCode = named.RegionCode, IndustryCode = named.IndustryCode, Level = r.Level.ToMessage(),
+            Year = r.Year, ApplicationId = r.ApplicationId.ToString(), Status = (V1.RecognitionStatus)((int)r.Status + 1),
+            EffectiveOn = r.EffectiveOn.Iso(), ExpiresOn = r.ExpiresOn.Iso(), CultivationEndsOn = r.CultivationEndsOn.Iso(),
+            Renewal = r.Renewal, Acceptance = r.Acceptance, EndedOn = r.EndedOn.Iso(), EndReason = r.EndReason ?? "", BanUntil = r.BanUntil.Iso(),
+            History = { r.History.Select(h => new V1.RecognitionEvent
+            {
+                Kind = h.Kind, On = h.On.Iso(), Reason = h.Reason, ActorRole = h.ActorRole, At = Timestamp.FromDateTime(h.At),
+            }) },
+            Version = r.Version,
+        };
+    }
+}

@@ -1,0 +1,266 @@
+using SmartFactory.Contracts.Registry.V1;
+using SmartFactory.Grpc;
+using SmartFactory.Registry.Data;
+using SmartFactory.ServiceDefaults;
+using SmartFactory.ServiceDefaults.Auth;
+using Domain = SmartFactory.Registry.Domain;
+
+namespace SmartFactory.Registry.Grpc;
+
+/// <summary>smartfactory.registry.v1.LifecycleService: campaigns, applications, recognitions, the change feed.</summary>
+public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore registry, TimeProvider time)
+{
+    public async Task<Campaign> CreateCampaign(CreateCampaignRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var campaign = Domain.Campaign.Create(caller, new Domain.CampaignDraft(request.Level.ToDomain(), request.Year, request.SubmissionOpensOn,
+                request.SubmissionClosesOn, request.DecisionDueOn, [.. request.Quotas.Select(q => (q.RegionCode, q.Count))]),
+            await registry.ReferenceDataAsync(), Guid.CreateVersion7(), Now());
+        await lifecycle.InsertCampaignAsync(caller, campaign);
+        return campaign.ToMessage();
+    }
+
+    public async Task<ListCampaignsResponse> ListCampaigns(ListCampaignsRequest request, ServerCallContext context)
+    {
+        CallerScope.FromPrincipal(context.User);
+        var campaigns = await lifecycle.ListCampaignsAsync(request.Year == 0 ? null : request.Year);
+        return new ListCampaignsResponse { Campaigns = { campaigns.Select(c => c.ToMessage()) } };
+    }
+
+    public async Task<Application> SaveApplication(SaveApplicationRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var violations = new Violations();
+        var form = Domain.ApplicationForm.Read(violations, request.Maturity?.Level ?? 0, request.Maturity?.AssessedOn, request.Maturity?.CertificateRef,
+            request.CatalogEdition, request.ScenarioIds, [.. request.Kpis.Select(k => (k.KpiId, k.Value))], request.TruthfulnessDeclared,
+            Domain.ReferenceCatalogs.Load(), Today());
+
+        if (request.Id.Length > 0)
+        {
+            violations.ThrowIfAny();
+            var existing = await GetApplicationInScope(caller, request.Id);
+            var edited = existing.Item.Edit(caller, request.ExpectedVersion, form, Now());
+            await lifecycle.SaveApplicationAsync(caller, "application.edited", existing.Item, edited);
+            return (existing with { Item = edited }).ToMessage();
+        }
+
+        var campaign = Guid.TryParse(request.CampaignId, out var campaignId) ? await lifecycle.GetCampaignAsync(campaignId) : null;
+        if (campaign is null) violations.Add("campaign_id", $"no campaign '{request.CampaignId}'");
+        var factory = Guid.TryParse(request.FactoryId, out var factoryId) ? await registry.GetFactoryAsync(caller, factoryId) : null;
+        if (factory is null) violations.Add("factory_id", $"no factory '{request.FactoryId}' in your scope");
+        violations.ThrowIfAny();
+
+        var standing = await Standing(factory!, campaign!.Level, null);
+        var application = Domain.Application.Start(caller, factory!.Id, factory.EnterpriseId, campaign, form, standing, Today(), Guid.CreateVersion7(), Now());
+        await lifecycle.InsertApplicationAsync(caller, application);
+        return (await GetApplicationInScope(caller, application.Id.ToString())).ToMessage();
+    }
+
+    public async Task<Application> SubmitApplication(SubmitApplicationRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var application = await GetApplicationInScope(caller, request.Id);
+        var campaign = await lifecycle.GetCampaignAsync(application.Item.CampaignId) ?? throw new NotFoundException("the application's campaign is gone");
+        var factory = await registry.GetFactoryAsync(caller, application.Item.FactoryId) ?? throw new NotFoundException($"application {request.Id} not found");
+        var standing = await Standing(factory, application.Item.Level, application.Item.Id);
+        var submitted = application.Item.Submit(caller, request.ExpectedVersion, campaign, standing, Domain.ReferenceCatalogs.Load(), Today(), Now());
+        await lifecycle.SaveApplicationAsync(caller, "application.submitted", application.Item, submitted);
+        return (application with { Item = submitted }).ToMessage();
+    }
+
+    public async Task<Application> GetApplication(GetApplicationRequest request, ServerCallContext context) =>
+        (await GetApplicationInScope(CallerScope.FromPrincipal(context.User), request.Id)).ToMessage();
+
+    public async Task<ListApplicationsResponse> ListApplications(ListApplicationsRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var violations = new Violations();
+        var page = Page.Parse(request.PageSize, request.PageToken, violations);
+        var campaign = OptionalId(violations, "campaign_id", request.CampaignId);
+        violations.ThrowIfAny();
+        var (items, total) = await lifecycle.ListApplicationsAsync(caller,
+            new ApplicationFilter(campaign, request.Status.ToDomain(), request.Level.ToDomain()), page.Offset, page.Size);
+        return new ListApplicationsResponse { Applications = { items.Select(a => a.ToMessage()) }, TotalSize = total, NextPageToken = page.NextToken(total) };
+    }
+
+    public async Task<Application> ReviewApplication(ReviewApplicationRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var action = request.Action.ToDomain()
+            ?? throw new ValidationException([new FieldViolation("action", "is required: approve, return, reject or recommend")]);
+        var application = await GetApplicationInScope(caller, request.Id);
+        var campaign = await lifecycle.GetCampaignAsync(application.Item.CampaignId) ?? throw new NotFoundException("the application's campaign is gone");
+        var used = action == Domain.ReviewAction.Recommend ? await lifecycle.RecommendationsAsync(campaign.Id, caller.Region) : 0;
+        var reviewed = application.Item.Review(caller, request.ExpectedVersion, action, request.Comments, campaign, used, Now());
+
+        Domain.Recognition? recognition = null;
+        if (reviewed.Status == Domain.ApplicationStatus.Approved)
+        {
+            recognition = Domain.Recognition.FromApproval(reviewed, campaign.Year, caller, Today(), Guid.CreateVersion7(), Now());
+            reviewed = reviewed.Recognized(recognition.Id);
+        }
+        await lifecycle.SaveApplicationAsync(caller, "application." + reviewed.History[^1].Action, application.Item, reviewed, recognition,
+            action == Domain.ReviewAction.Recommend ? campaign.Quotas[caller.Region] : null);
+        return (application with { Item = reviewed }).ToMessage();
+    }
+
+    /// <summary>
+    /// Idempotent by request id: a command delivered twice (an outbox retrying after a lost acknowledgement) answers the
+    /// recognition as the first delivery left it, and changes nothing.
+    /// </summary>
+    public async Task<Recognition> TakeEffect(TakeEffectRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var violations = new Violations();
+        var applicationId = RequiredId(violations, "application_id", request.ApplicationId);
+        var requestId = violations.Required("request_id", request.RequestId, 200);
+        var on = Domain.BusinessDates.Parse(violations, "effective_on", request.EffectiveOn, required: false) ?? Today();
+        violations.ThrowIfAny();
+
+        var recognition = await lifecycle.GetRecognitionOfApplicationAsync(caller, applicationId)
+            ?? throw new NotFoundException($"no recognition of application {applicationId} in your scope");
+        if (await lifecycle.ProcessedCommandAsync(requestId) is { } applied)
+        {
+            if (applied != recognition.Item.Id) throw new ValidationException([new FieldViolation("request_id", "was used for another command")]);
+            return recognition.ToMessage();
+        }
+        var active = recognition.Item.TakeEffect(caller, on, Now());
+        var lower = await lifecycle.ActiveRecognitionOfFactoryAsync(recognition.Item.FactoryId);
+        if (lower is not null && lower.Level > active.Level)
+            throw new RuleViolationException([$"the factory holds {Domain.LevelRules.Chinese(lower.Level)}, above {Domain.LevelRules.Chinese(active.Level)}"]);
+        await lifecycle.SaveRecognitionAsync(caller, "recognition.took_effect", recognition.Item, active,
+            lower is null ? null : (lower, lower.SupersededBy(active, caller, on, Now())), requestId);
+        return (recognition with { Item = active }).ToMessage();
+    }
+
+    public async Task<Recognition> GetRecognition(GetRecognitionRequest request, ServerCallContext context) =>
+        (await GetRecognitionInScope(CallerScope.FromPrincipal(context.User), request.Id)).ToMessage();
+
+    public async Task<ListRecognitionsResponse> ListRecognitions(ListRecognitionsRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var violations = new Violations();
+        var page = Page.Parse(request.PageSize, request.PageToken, violations);
+        var factory = OptionalId(violations, "factory_id", request.FactoryId);
+        violations.ThrowIfAny();
+        var (items, total) = await lifecycle.ListRecognitionsAsync(caller,
+            new RecognitionFilter(factory, request.Level.ToDomain(), request.Status.ToDomain()), page.Offset, page.Size);
+        return new ListRecognitionsResponse { Recognitions = { items.Select(r => r.ToMessage()) }, TotalSize = total, NextPageToken = page.NextToken(total) };
+    }
+
+    public Task<Recognition> ApplyForRenewal(RecognitionActionRequest request, ServerCallContext context) =>
+        Step(context, request.Id, "recognition.renewal_applied", (r, caller) => r.ApplyForRenewal(caller, request.ExpectedVersion, Today(), Now()));
+
+    public Task<Recognition> DecideRenewal(DecisionRequest request, ServerCallContext context) =>
+        Step(context, request.Id, request.Passed ? "recognition.renewed" : "recognition.renewal_failed",
+            (r, caller) => r.DecideRenewal(caller, request.ExpectedVersion, request.Passed, request.Comments, Today(), Now()));
+
+    public Task<Recognition> ApplyForAcceptance(RecognitionActionRequest request, ServerCallContext context) =>
+        Step(context, request.Id, "recognition.acceptance_applied", (r, caller) => r.ApplyForAcceptance(caller, request.ExpectedVersion, Today(), Now()));
+
+    public Task<Recognition> RecordPreliminaryCheck(DecisionRequest request, ServerCallContext context) =>
+        Step(context, request.Id, request.Passed ? "recognition.preliminary_passed" : "recognition.preliminary_failed",
+            (r, caller) => r.RecordPreliminaryCheck(caller, request.ExpectedVersion, request.Passed, request.Comments, Today(), Now()));
+
+    public Task<Recognition> DecideAcceptance(DecisionRequest request, ServerCallContext context) =>
+        Step(context, request.Id, request.Passed ? "recognition.acceptance_passed" : "recognition.cancelled",
+            (r, caller) => r.DecideAcceptance(caller, request.ExpectedVersion, request.Passed, request.Comments, Today(), Now()));
+
+    public Task<Recognition> RemoveRecognition(RemoveRecognitionRequest request, ServerCallContext context)
+    {
+        var violations = new Violations();
+        var occurred = Domain.BusinessDates.Parse(violations, "occurred_on", request.OccurredOn, required: false);
+        violations.ThrowIfAny();
+        return Step(context, request.Id, "recognition.removed", (r, caller) =>
+            r.Remove(caller, request.ExpectedVersion, request.Cause.ToDomain(), request.Description, occurred, Today(), Now()));
+    }
+
+    public Task<Recognition> RevokeRecognition(RevokeRecognitionRequest request, ServerCallContext context) =>
+        Step(context, request.Id, "recognition.revoked", (r, caller) => r.Revoke(caller, request.ExpectedVersion, request.Reason, request.WithBan, Today(), Now()));
+
+    public async Task<ListDeadlinesResponse> ListDeadlines(ListDeadlinesRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        if (request.WithinDays is < 0 or > 3660)
+            throw new ValidationException([new FieldViolation("within_days", "must be between 1 and 3660 (default 90)")]);
+        var today = Today();
+        var horizon = today.AddDays(request.WithinDays == 0 ? 90 : request.WithinDays);
+        var live = await lifecycle.LiveRecognitionsAsync(caller);
+        var deadlines = live
+            .Select(r => (Named: r, Clock: r.Item.NextClock()))
+            .Where(d => d.Clock is { } clock && clock.DueOn <= horizon)
+            .OrderBy(d => d.Clock!.DueOn)
+            .Select(d => new Deadline
+            {
+                RecognitionId = d.Named.Item.Id.ToString(), FactoryName = d.Named.FactoryName, RegionCode = d.Named.RegionCode,
+                Level = d.Named.Item.Level.ToMessage(), Kind = d.Clock!.Kind, DueOn = Domain.BusinessDates.Iso(d.Clock.DueOn),
+                DaysLeft = d.Clock.DueOn.DayNumber - today.DayNumber,
+            });
+        return new ListDeadlinesResponse { Deadlines = { deadlines } };
+    }
+
+    public async Task<ListChangesResponse> ListChanges(ListChangesRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        if (caller.Role is not (Role.Province or Role.Ministry))
+            throw new ForbiddenException("the change feed is for the province's and the ministry's systems");
+        var violations = new Violations();
+        if (request.AfterSequence < 0) violations.Add("after_sequence", "must not be negative");
+        if (request.Limit is < 0 or > 1000) violations.Add("limit", "must be between 1 and 1000 (default 100)");
+        violations.ThrowIfAny();
+        var (changes, last) = await lifecycle.ListChangesAsync(request.AfterSequence, request.Limit == 0 ? 100 : request.Limit);
+        return new ListChangesResponse
+        {
+            LastSequence = last,
+            Changes = { changes.Select(c => new Change
+            {
+                Sequence = c.Sequence, EntityType = c.EntityType, EntityId = c.EntityId.ToString(), Kind = c.Kind, PayloadJson = c.Payload,
+                At = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.SpecifyKind(c.At, DateTimeKind.Utc)),
+            }) },
+        };
+    }
+
+    private async Task<Recognition> Step(ServerCallContext context, string id, string kind, Func<Domain.Recognition, CallerScope, Domain.Recognition> step)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var recognition = await GetRecognitionInScope(caller, id);
+        var after = step(recognition.Item, caller);
+        await lifecycle.SaveRecognitionAsync(caller, kind, recognition.Item, after);
+        return (recognition with { Item = after }).ToMessage();
+    }
+
+    private async Task<Domain.ApplicantStanding> Standing(Domain.Factory factory, Domain.Level level, Guid? exclude)
+    {
+        var reference = await registry.ReferenceDataAsync();
+        return await lifecycle.StandingAsync(factory, level, exclude, reference.IsCity(factory.RegionCode), Today());
+    }
+
+    private async Task<Named<Domain.Application>> GetApplicationInScope(CallerScope caller, string id) =>
+        await lifecycle.GetApplicationAsync(caller, ParseId(id)) ?? throw new NotFoundException($"application {id} not found");
+
+    private async Task<Named<Domain.Recognition>> GetRecognitionInScope(CallerScope caller, string id) =>
+        await lifecycle.GetRecognitionAsync(caller, ParseId(id)) ?? throw new NotFoundException($"recognition {id} not found");
+
+    private DateTime Now() => time.GetUtcNow().UtcDateTime;
+
+    private DateOnly Today() => Domain.BusinessDates.Today(time);
+
+    private static Guid ParseId(string id) => Guid.TryParse(id, out var guid)
+        ? guid
+        : throw new ValidationException([new FieldViolation("id", "must be a UUID")]);
+
+    private static Guid RequiredId(Violations violations, string field, string value)
+    {
+        if (Guid.TryParse(value, out var id)) return id;
+        violations.Add(field, value.Length == 0 ? "is required" : "must be a UUID");
+        return Guid.Empty;
+    }
+
+    private static Guid? OptionalId(Violations violations, string field, string value)
+    {
+        if (value.Length == 0) return null;
+        if (Guid.TryParse(value, out var id)) return id;
+        violations.Add(field, "must be a UUID");
+        return null;
+    }
+}
