@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using SmartFactory.Grpc;
 
 namespace SmartFactory.TestSupport;
@@ -10,8 +12,8 @@ namespace SmartFactory.TestSupport;
 /// Runs a service's real Program on real Kestrel (HTTP/2 gRPC port and HTTP/1.1 port on loopback), configured by
 /// <paramref name="settings"/>, as a test fixture would use it.
 /// </summary>
-public sealed class ServiceHost<TProgram>(IReadOnlyDictionary<string, string?> settings, string environment = "Development")
-    : WebApplicationFactory<TProgram> where TProgram : class
+public sealed class ServiceHost<TProgram>(IReadOnlyDictionary<string, string?> settings, string environment = "Development",
+    TimeProvider? clock = null) : WebApplicationFactory<TProgram> where TProgram : class
 {
     public int GrpcPort { get; } = FreePort();
     public int HttpPort { get; } = FreePort();
@@ -41,6 +43,7 @@ public sealed class ServiceHost<TProgram>(IReadOnlyDictionary<string, string?> s
         builder.UseSetting("Endpoints:Grpc", GrpcAddress.ToString());
         builder.UseSetting("Endpoints:Http", HttpAddress.ToString());
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        if (clock is not null) builder.ConfigureTestServices(services => services.AddSingleton(clock));
     }
 
     private static int FreePort()

@@ -1,0 +1,300 @@
+using SmartFactory.Registry.Domain;
+using SmartFactory.ServiceDefaults;
+using SmartFactory.ServiceDefaults.Auth;
+using SmartFactory.TestSupport;
+
+namespace SmartFactory.Registry.Tests;
+
+/// <summary>The lifecycle rules of DOMAIN.md and seeds 003/004, as plain unit tests on business dates.</summary>
+public class LifecycleRulesTests
+{
+    private static readonly DateTime Now = new(2026, 3, 1, 2, 0, 0, DateTimeKind.Utc);
+    private static readonly DateOnly Today = new(2026, 3, 1);
+    private static readonly ReferenceCatalogs Catalogs = ReferenceCatalogs.Load();
+    private static readonly CallerScope Company = Scopes.Enterprise("91420100MA4KL3XK1L");
+    private static readonly ApplicantStanding Clean = new(null, null, true, null);
+
+    private static Campaign Campaign(Level level, Dictionary<string, int>? quotas = null) =>
+        new(Guid.NewGuid(), level, 2026, new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 15), new DateOnly(2026, 6, 30), quotas ?? [], Now);
+
+    private static ApplicationForm Form(int maturity = 4, params string[] scenarios) => new(maturity, new DateOnly(2025, 12, 1), "SA-2025-001", "2025",
+        scenarios.Length > 0 ? scenarios : AllAreas, new Dictionary<string, double> { ["K01"] = 85.5 }, true);
+
+    // One scenario from each construction area of the 2025 catalog.
+    private static readonly string[] AllAreas = Catalogs.Edition("2025")!.Stages.GroupBy(s => s.Area).Select(g => g.First().Scenarios[0].Id).ToArray();
+    private static string[] Only(ConstructionArea area) => [Catalogs.Edition("2025")!.Stages.First(s => s.Area == area).Scenarios[0].Id];
+
+    private static Application Submitted(Level level, ApplicantStanding? standing = null, ApplicationForm? form = null, Campaign? campaign = null)
+    {
+        campaign ??= Campaign(level);
+        var draft = Application.Start(Company, Guid.NewGuid(), Guid.NewGuid(), campaign, form ?? Form(), standing ?? Clean, Today, Guid.NewGuid(), Now);
+        return draft.Submit(Company, 1, campaign, standing ?? Clean, Catalogs, Today, Now);
+    }
+
+    private static Recognition Active(Level level, DateOnly effectiveOn)
+    {
+        var application = Submitted(level, new ApplicantStanding(level.Prerequisite(), null, true, null)) with { Status = ApplicationStatus.Approved };
+        var pending = Recognition.FromApproval(application with { Level = level == Level.Leading ? Level.Excellent : level }, 2026, Scopes.Hubei, effectiveOn, Guid.NewGuid(), Now);
+        var recognizer = level switch { Level.Basic => Scopes.Wuhan, Level.Advanced => Scopes.Hubei, _ => Scopes.Ministry };
+        return (pending with { Level = level }).TakeEffect(recognizer, effectiveOn, Now);
+    }
+
+    [Fact]
+    public void Today_is_the_date_in_China_not_in_UTC()
+    {
+        var clock = new TestClock(new DateTimeOffset(2026, 12, 31, 17, 0, 0, TimeSpan.Zero));
+        Assert.Equal(new DateOnly(2027, 1, 1), clock.Today());
+    }
+
+    [Fact]
+    public void Every_refusal_is_said_at_once_in_the_rules_words()
+    {
+        var standing = new ApplicantStanding(null, new DateOnly(2027, 5, 1), false, Guid.NewGuid());
+        var campaign = Campaign(Level.Advanced) with { SubmissionClosesOn = new DateOnly(2026, 2, 1) };
+        var draft = new Application(Guid.NewGuid(), campaign.Id, Guid.NewGuid(), Guid.NewGuid(), Level.Advanced, ApplicationStatus.Draft,
+            Form(1, Only(ConstructionArea.ProductionOperations)), [], [], null, null, 1, Now, Now);
+        var error = Assert.Throws<RuleViolationException>(() => draft.Submit(Company, 1, campaign, standing, Catalogs, Today, Now));
+        Assert.Equal(
+        [
+            "the 2026 先进级 campaign closed on 2026-02-01",
+            "the factory is not in this province (在湖北省内工商注册登记)",
+            "先进级 needs a current 基础级 recognition; the factory holds none",
+            "maturity level 1 is below the 先进级 minimum of 2 (GB/T 39116-2020)",
+            "the enterprise was removed from the library and may not apply again until 2027-05-01",
+            $"the factory already has an open 先进级 application ({standing.OtherOpenApplication})",
+            "先进级 requires the construction areas 生产作业、生产管理、运营管理; the scenarios do not cover 生产管理、运营管理",
+        ], error.Rules);
+    }
+
+    [Theory]
+    [InlineData(Level.Basic, null, true)]
+    [InlineData(Level.Advanced, Level.Basic, true)]
+    [InlineData(Level.Advanced, null, false)]
+    [InlineData(Level.Excellent, Level.Basic, false)]
+    [InlineData(Level.Excellent, Level.Advanced, true)]
+    [InlineData(Level.Leading, Level.Excellent, true)]
+    [InlineData(Level.Leading, Level.Advanced, false)]
+    [InlineData(Level.Basic, Level.Advanced, false)]     // already above
+    [InlineData(Level.Advanced, Level.Advanced, true)]   // recognized again after 3 years
+    [InlineData(Level.Excellent, Level.Excellent, false)] // renews by re-examination instead
+    public void Levels_are_climbed_in_order(Level level, Level? current, bool allowed)
+    {
+        var standing = new ApplicantStanding(current, null, true, null);
+        var submit = () => Submitted(level, standing);
+        if (allowed) Assert.Equal(ApplicationStatus.Submitted, submit().Status);
+        else Assert.Throws<RuleViolationException>(submit);
+    }
+
+    [Theory]
+    [InlineData(Level.Basic, 1, false)]
+    [InlineData(Level.Basic, 2, true)]
+    [InlineData(Level.Excellent, 2, false)]
+    [InlineData(Level.Excellent, 3, true)]
+    [InlineData(Level.Leading, 3, false)]
+    [InlineData(Level.Leading, 4, true)]
+    public void Maturity_must_reach_the_levels_minimum(Level level, int maturity, bool allowed)
+    {
+        var submit = () => Submitted(level, new ApplicantStanding(level.Prerequisite(), null, true, null), Form(maturity));
+        if (allowed) submit();
+        else Assert.Contains($"maturity level {maturity} is below", Assert.Throws<RuleViolationException>(submit).Message);
+    }
+
+    [Fact]
+    public void Coverage_blocks_basic_advanced_and_leading_but_only_warns_for_excellent()
+    {
+        var standing = (Level level) => new ApplicantStanding(level.Prerequisite(), null, true, null);
+        Submitted(Level.Basic, standing(Level.Basic), Form(2, Only(ConstructionArea.ProductionOperations)));
+        Assert.Throws<RuleViolationException>(() => Submitted(Level.Basic, null, Form(2, Only(ConstructionArea.RndDesign))));
+        Assert.Throws<RuleViolationException>(() => Submitted(Level.Leading, standing(Level.Leading), Form(4, Only(ConstructionArea.ProductionOperations))));
+
+        var excellent = Submitted(Level.Excellent, standing(Level.Excellent), Form(3, Only(ConstructionArea.ProductionOperations)));
+        Assert.Equal(ApplicationStatus.Submitted, excellent.Status);
+        Assert.Contains("the scenarios do not cover 工厂建设、研发设计、生产管理、运营管理", Assert.Single(excellent.Warnings));
+    }
+
+    [Fact]
+    public void Drafts_may_be_saved_before_the_window_opens_but_not_submitted()
+    {
+        var campaign = Campaign(Level.Basic) with { SubmissionOpensOn = new DateOnly(2026, 4, 1), SubmissionClosesOn = new DateOnly(2026, 4, 30) };
+        var draft = Application.Start(Company, Guid.NewGuid(), Guid.NewGuid(), campaign, Form(), Clean, Today, Guid.NewGuid(), Now);
+        var error = Assert.Throws<RuleViolationException>(() => draft.Submit(Company, 1, campaign, Clean, Catalogs, Today, Now));
+        Assert.Equal("the 2026 基础级 campaign accepts submissions from 2026-04-01", Assert.Single(error.Rules));
+    }
+
+    [Fact]
+    public void An_incomplete_form_names_every_missing_field_at_submission()
+    {
+        var campaign = Campaign(Level.Basic);
+        var draft = Application.Start(Company, Guid.NewGuid(), Guid.NewGuid(), campaign,
+            new ApplicationForm(null, null, "", "2024", [], new Dictionary<string, double>(), false), Clean, Today, Guid.NewGuid(), Now);
+        var error = Assert.Throws<ValidationException>(() => draft.Submit(Company, 1, campaign, Clean, Catalogs, Today, Now));
+        Assert.Equal(["maturity.level", "maturity.assessed_on", "maturity.certificate_ref", "catalog_edition", "scenario_ids", "truthfulness_declared"],
+            error.Violations.Select(v => v.Field));
+    }
+
+    [Fact]
+    public void A_basic_application_is_decided_by_the_city_and_returned_ones_come_back()
+    {
+        var campaign = Campaign(Level.Basic);
+        var application = Submitted(Level.Basic, campaign: campaign);
+        Assert.Throws<ForbiddenException>(() => application.Review(Scopes.Hubei, 2, ReviewAction.Approve, null, campaign, 0, Now));
+        Assert.Throws<ValidationException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Return, " ", campaign, 0, Now));
+        Assert.Throws<RuleViolationException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Recommend, null, campaign, 0, Now));
+
+        var returned = application.Review(Scopes.Wuhan, 2, ReviewAction.Return, "补充关键设备清单", campaign, 0, Now);
+        Assert.Equal(ApplicationStatus.Returned, returned.Status);
+        var edited = returned.Edit(Company, 3, Form(3), Now);
+        var again = edited.Submit(Company, 4, campaign, Clean, Catalogs, Today, Now);
+        var approved = again.Review(Scopes.Wuhan, 5, ReviewAction.Approve, null, campaign, 0, Now);
+        Assert.Equal(["submitted", "returned", "submitted", "approved"], approved.History.Select(h => h.Action));
+        Assert.Throws<RuleViolationException>(() => approved.Edit(Company, 6, Form(), Now));
+    }
+
+    [Fact]
+    public void Advanced_goes_through_the_citys_quota_to_the_province()
+    {
+        var campaign = Campaign(Level.Advanced, new Dictionary<string, int> { ["420100"] = 1 });
+        var application = Submitted(Level.Advanced, new ApplicantStanding(Level.Basic, null, true, null), campaign: campaign);
+        Assert.Throws<RuleViolationException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Approve, null, campaign, 0, Now));
+        var full = Assert.Throws<RuleViolationException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Recommend, null, campaign, 1, Now));
+        Assert.Equal("the quota of 420100 in the 2026 advanced campaign (1) is used up", full.Message);
+
+        var recommended = application.Review(Scopes.Wuhan, 2, ReviewAction.Recommend, null, campaign, 0, Now);
+        Assert.Equal(("420100", ApplicationStatus.Recommended), (recommended.RecommendedBy, recommended.Status));
+        Assert.Throws<ForbiddenException>(() => recommended.Review(Scopes.Wuhan, 3, ReviewAction.Approve, null, campaign, 0, Now));
+        Assert.Equal(ApplicationStatus.Approved, recommended.Review(Scopes.Hubei, 3, ReviewAction.Approve, null, campaign, 0, Now).Status);
+    }
+
+    [Fact]
+    public void The_ministry_decides_what_the_province_recommends()
+    {
+        var campaign = Campaign(Level.Excellent, new Dictionary<string, int> { ["420000"] = 5 });
+        var application = Submitted(Level.Excellent, new ApplicantStanding(Level.Advanced, null, true, null), campaign: campaign);
+        Assert.Throws<ForbiddenException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Recommend, null, campaign, 0, Now));
+        var recommended = application.Review(Scopes.Hubei, 2, ReviewAction.Recommend, null, campaign, 4, Now);
+        Assert.Throws<ForbiddenException>(() => recommended.Review(Scopes.Hubei, 3, ReviewAction.Approve, null, campaign, 0, Now));
+        var rejected = recommended.Review(Scopes.Ministry, 3, ReviewAction.Reject, "场景成效不足", campaign, 0, Now);
+        Assert.Equal(ApplicationStatus.Rejected, rejected.Status);
+    }
+
+    [Fact]
+    public void A_recognition_is_valid_three_years_and_then_expires()
+    {
+        var basic = Active(Level.Basic, new DateOnly(2026, 3, 20));
+        Assert.Equal(new DateOnly(2029, 3, 20), basic.ExpiresOn);
+        Assert.Null(basic.ApplyClock(new DateOnly(2029, 3, 19), Now));
+        var expired = basic.ApplyClock(new DateOnly(2029, 3, 20), Now)!;
+        Assert.Equal((RecognitionStatus.Expired, new DateOnly(2029, 3, 20)), (expired.Status, expired.EndedOn));
+        Assert.Equal(["approved", "took_effect", "expired"], expired.History.Select(h => h.Kind));
+    }
+
+    [Fact]
+    public void Leap_day_validity_ends_on_the_last_day_of_february()
+    {
+        Assert.Equal(new DateOnly(2027, 2, 28), Active(Level.Basic, new DateOnly(2024, 2, 29)).ExpiresOn);
+    }
+
+    [Fact]
+    public void Renewal_is_accepted_until_three_months_before_expiry_with_month_end_clamping()
+    {
+        var excellent = Active(Level.Excellent, new DateOnly(2026, 5, 31)); // expires 2029-05-31; due 2029-02-28
+        Assert.Equal(new Clock("renewal_application_due", new DateOnly(2029, 2, 28)), excellent.NextClock());
+        var late = Assert.Throws<RuleViolationException>(() => excellent.ApplyForRenewal(Company, 2, new DateOnly(2029, 3, 1), Now));
+        Assert.Equal("re-examination had to be applied for by 2029-02-28, 3 months before expiry on 2029-05-31", late.Message);
+
+        var applied = excellent.ApplyForRenewal(Company, 2, new DateOnly(2029, 2, 28), Now);
+        Assert.Null(applied.ApplyClock(new DateOnly(2029, 5, 31), Now)); // awaiting the decision at expiry: stays active
+        var renewed = applied.DecideRenewal(Scopes.Ministry, 3, passed: true, null, new DateOnly(2029, 6, 2), Now);
+        Assert.Equal((RecognitionStatus.Active, new DateOnly(2032, 5, 31), ""), (renewed.Status, renewed.ExpiresOn, renewed.Renewal));
+    }
+
+    [Fact]
+    public void Without_a_passed_reexamination_excellent_is_cancelled_at_expiry()
+    {
+        var excellent = Active(Level.Excellent, new DateOnly(2026, 4, 1));
+        var none = excellent.ApplyClock(new DateOnly(2029, 4, 1), Now)!;
+        Assert.Equal((RecognitionStatus.Cancelled, "no re-examination applied for (有效期满未申请复核)"), (none.Status, none.EndReason));
+
+        var failed = excellent.ApplyForRenewal(Company, 2, new DateOnly(2028, 12, 1), Now)
+            .DecideRenewal(Scopes.Ministry, 3, passed: false, "未达到卓越级要求", new DateOnly(2029, 1, 15), Now);
+        Assert.Equal(RecognitionStatus.Active, failed.Status);
+        Assert.Equal("re-examination failed (复核未通过)", failed.ApplyClock(new DateOnly(2029, 4, 1), Now)!.EndReason);
+        Assert.Throws<RuleViolationException>(() => Active(Level.Basic, Today).ApplyForRenewal(Company, 2, Today, Now));
+    }
+
+    [Fact]
+    public void A_leading_selection_cultivates_for_two_years_then_is_accepted_or_cancelled()
+    {
+        var application = Submitted(Level.Leading, new ApplicantStanding(Level.Excellent, null, true, null)) with { Status = ApplicationStatus.Approved };
+        var selected = Recognition.FromApproval(application, 2026, Scopes.Ministry, new DateOnly(2026, 8, 31), Guid.NewGuid(), Now);
+        Assert.Equal((RecognitionStatus.Cultivating, new DateOnly(2028, 8, 31)), (selected.Status, selected.CultivationEndsOn));
+        Assert.Equal(new Clock("acceptance_application_due", new DateOnly(2028, 5, 31)), selected.NextClock());
+        Assert.Throws<RuleViolationException>(() => selected.ApplyForAcceptance(Company, 1, new DateOnly(2028, 6, 1), Now));
+
+        var applied = selected.ApplyForAcceptance(Company, 1, new DateOnly(2028, 5, 31), Now);
+        Assert.Throws<ForbiddenException>(() => applied.DecideAcceptance(Scopes.Ministry with { Role = Role.Province }, 2, true, null, Today, Now));
+        Assert.Throws<RuleViolationException>(() => applied.DecideAcceptance(Scopes.Ministry, 2, true, null, Today, Now));
+        var checkedByProvince = applied.RecordPreliminaryCheck(Scopes.Hubei, 2, passed: true, "初验达标", new DateOnly(2028, 6, 10), Now);
+        Assert.Null(checkedByProvince.ApplyClock(new DateOnly(2028, 8, 31), Now)); // under the ministry's review at the end
+        var accepted = checkedByProvince.DecideAcceptance(Scopes.Ministry, 3, passed: true, null, new DateOnly(2028, 9, 10), Now);
+        Assert.Equal(RecognitionStatus.PendingPublicity, accepted.Status);
+        var active = accepted.TakeEffect(Scopes.Ministry, new DateOnly(2028, 9, 20), Now);
+        Assert.Equal(new DateOnly(2031, 9, 20), active.ExpiresOn);
+
+        var lapsed = selected.ApplyClock(new DateOnly(2028, 8, 31), Now)!;
+        Assert.Equal((RecognitionStatus.Cancelled, "cultivation period ended without acceptance"), (lapsed.Status, lapsed.EndReason));
+    }
+
+    [Fact]
+    public void A_higher_recognition_supersedes_the_lower_one()
+    {
+        var basic = Active(Level.Basic, new DateOnly(2025, 3, 1));
+        var advanced = Active(Level.Advanced, new DateOnly(2026, 7, 1));
+        var superseded = basic.SupersededBy(advanced, Scopes.Hubei, new DateOnly(2026, 7, 1), Now);
+        Assert.Equal((RecognitionStatus.Superseded, new DateOnly(2026, 7, 1)), (superseded.Status, superseded.EndedOn));
+        Assert.Contains("superseded by the 先进级 recognition", superseded.EndReason);
+    }
+
+    [Fact]
+    public void Removal_bans_applications_for_three_years_and_ends_the_recognition_once()
+    {
+        var basic = Active(Level.Basic, new DateOnly(2025, 3, 1));
+        Assert.Throws<ForbiddenException>(() => basic.Remove(Scopes.Ministry, 2, RemovalCause.DataFraud, "数据造假", null, Today, Now));
+        var error = Assert.Throws<ValidationException>(() => basic.Remove(Scopes.Wuhan, 2, null, "", Today.AddDays(1), Today, Now));
+        Assert.Equal(["cause", "description", "occurred_on"], error.Violations.Select(v => v.Field));
+
+        var removed = basic.Remove(Scopes.Wuhan, 2, RemovalCause.SafetyIncident, "发生较大安全生产事故", new DateOnly(2026, 2, 20), Today, Now);
+        Assert.Equal((RecognitionStatus.Removed, new DateOnly(2029, 3, 1)), (removed.Status, removed.BanUntil));
+        Assert.StartsWith("removed for safety_incident on 2026-02-20", removed.EndReason);
+        Assert.Throws<RuleViolationException>(() => removed.Revoke(Scopes.Wuhan, 3, "举报查实", true, Today, Now));
+
+        var banned = new ApplicantStanding(null, removed.BanUntil, true, null);
+        Assert.Contains("may not apply again until 2029-03-01", Assert.Throws<RuleViolationException>(() => Submitted(Level.Basic, banned)).Message);
+        // The day the ban ends, the enterprise may apply again.
+        var banEnds = removed.BanUntil!.Value;
+        var later = Campaign(Level.Basic) with { Year = 2029, SubmissionOpensOn = banEnds, SubmissionClosesOn = banEnds.AddDays(30) };
+        var draft = Application.Start(Company, Guid.NewGuid(), Guid.NewGuid(), later, Form(), banned, banEnds, Guid.NewGuid(), Now);
+        Assert.Equal(ApplicationStatus.Submitted, draft.Submit(Company, 1, later, banned, Catalogs, banEnds, Now).Status);
+    }
+
+    [Fact]
+    public void Revocation_bans_only_when_asked()
+    {
+        Assert.Null(Active(Level.Basic, Today).Revoke(Scopes.Wuhan, 2, "举报查实：场景材料不实", withBan: false, Today, Now).BanUntil);
+        Assert.Equal(new DateOnly(2029, 3, 1), Active(Level.Basic, Today).Revoke(Scopes.Wuhan, 2, "弄虚作假", withBan: true, Today, Now).BanUntil);
+    }
+
+    [Fact]
+    public void Campaigns_belong_to_the_province_or_the_ministry_and_default_their_decision_date()
+    {
+        var basic = SmartFactory.Registry.Domain.Campaign.Create(Scopes.Hubei,
+            new CampaignDraft(Level.Basic, 2026, "2026-01-05", "2026-02-28", null, []), Scopes.Reference, Guid.NewGuid(), Now);
+        Assert.Equal(new DateOnly(2026, 3, 31), basic.DecisionDueOn);
+        Assert.Throws<ForbiddenException>(() => SmartFactory.Registry.Domain.Campaign.Create(Scopes.Hubei,
+            new CampaignDraft(Level.Excellent, 2026, "2026-01-05", "2026-02-28", "2026-09-30", []), Scopes.Reference, Guid.NewGuid(), Now));
+        var error = Assert.Throws<ValidationException>(() => SmartFactory.Registry.Domain.Campaign.Create(Scopes.Hubei,
+            new CampaignDraft(Level.Advanced, 2026, "2026-05-01", "2026-04-01", "2026-03-01", [("420000", 3), ("420100", -1)]),
+            Scopes.Reference, Guid.NewGuid(), Now));
+        Assert.Equal(["submission_closes_on", "decision_due_on", "quotas[0].region_code", "quotas[1].count"], error.Violations.Select(v => v.Field));
+    }
+}
