@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using SmartFactory.Contracts.Registry.V1;
 using SmartFactory.Grpc;
+using Microsoft.Extensions.DependencyInjection;
 using SmartFactory.TestSupport;
 
 namespace SmartFactory.Registry.Tests;
@@ -9,6 +10,8 @@ namespace SmartFactory.Registry.Tests;
 public sealed class RegistryFixture : IAsyncLifetime
 {
     public TestIssuer Issuer { get; } = new();
+    /// <summary>The service's clock: tests that need years to pass move it (each in a year of its own).</summary>
+    public TestClock Clock { get; } = new(DateTimeOffset.UtcNow);
     public TestDatabase Database { get; private set; } = null!;
     public ServiceHost<Program> Host { get; private set; } = null!;
     private GrpcClient client = null!;
@@ -17,7 +20,9 @@ public sealed class RegistryFixture : IAsyncLifetime
     {
         await Issuer.InitializeAsync();
         Database = await TestDatabase.CreateAsync();
-        Host = new ServiceHost<Program>(Settings.For(Database, Issuer)).Start();
+        var settings = Settings.For(Database, Issuer);
+        settings["Jobs:LifecycleEnabled"] = "false"; // the tests run the daily job themselves, on their clock
+        Host = new ServiceHost<Program>(settings, clock: Clock).Start();
         client = Host.GrpcClient();
     }
 
@@ -33,9 +38,15 @@ public sealed class RegistryFixture : IAsyncLifetime
     {
         var headers = new Metadata();
         if (token is not null) headers.Add("authorization", "Bearer " + token);
-        return client.UnaryAsync<TRequest, TResponse>(RegistryReflection.Descriptor.Services[0].FindMethodByName(method), request,
-            new CallOptions(headers, DateTime.UtcNow.AddSeconds(20)));
+        var descriptor = RegistryReflection.Descriptor.Services[0].FindMethodByName(method)
+            ?? LifecycleReflection.Descriptor.Services[0].FindMethodByName(method)
+            ?? throw new ArgumentException($"no registry method {method}", nameof(method));
+        return client.UnaryAsync<TRequest, TResponse>(descriptor, request, new CallOptions(headers, DateTime.UtcNow.AddSeconds(20)));
     }
+
+    /// <summary>Runs the daily lifecycle job now, as the scheduled one would on the clock's date.</summary>
+    public Task<int> RunDailyJob() =>
+        Host.Services.GetRequiredService<SmartFactory.Registry.Jobs.LifecycleJob>().RunOnceAsync(SmartFactory.Registry.Domain.BusinessDates.Today(Clock));
 
     public IAsyncEnumerable<Factory> StreamFactories(ListFactoriesRequest request, string token) =>
         client.ServerStreamingAsync<ListFactoriesRequest, Factory>(RegistryReflection.Descriptor.Services[0].FindMethodByName("StreamFactories"),

@@ -187,8 +187,9 @@ public static class GrpcServerExtensions
         catch (Exception ex)
         {
             status = options.ExceptionMapper?.Invoke(ex) ?? new RpcException(StatusCode.Internal, "Exception was thrown by handler.");
-            logger.Log(status.Status == StatusCode.Internal ? LogLevel.Error : LogLevel.Information, ex,
-                "gRPC {Method} failed; answering {Status}", context.Method, status.Status);
+            // A mapped domain error is an answer, not a fault: one line; anything else with its stack.
+            if (status.Status == StatusCode.Internal) logger.LogError(ex, "gRPC {Method} failed; answering {Status}", context.Method, status.Status);
+            else logger.LogInformation("gRPC {Method} answered {Status}: {Message}", context.Method, status.Status, status.Message);
         }
         WriteStatus(http, status.Status, status.Message, status.Details, context.ResponseTrailers);
     }

@@ -47,6 +47,7 @@ public static class Extensions
 
         if (schema is not null)
         {
+            DateOnlyHandler.Register();
             builder.Services.AddSingleton(sp => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(
                 sp.GetRequiredService<IConfiguration>().GetConnectionString("Postgres")
                 ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set"))

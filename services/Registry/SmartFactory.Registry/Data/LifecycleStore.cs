@@ -72,9 +72,9 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         var current = await connection.QuerySingleOrDefaultAsync<string?>(
-            "select level from recognitions where factory_id = @FactoryId and status = 'Active'", new { factory.Id, FactoryId = factory.Id });
+            "select level from recognitions where factory_id = @FactoryId and status = 'Active'", new { FactoryId = factory.Id });
         var ban = await connection.QuerySingleOrDefaultAsync<DateOnly?>(
-            "select max(ban_until) from recognitions where enterprise_id = @EnterpriseId and ban_until > @today", new { factory.EnterpriseId, today });
+            "select ban_until from recognitions where enterprise_id = @EnterpriseId and ban_until > @today order by ban_until desc limit 1", new { factory.EnterpriseId, today });
         var other = await connection.QuerySingleOrDefaultAsync<Guid?>("""
             select id from applications where factory_id = @FactoryId and level = @Level and id <> @Exclude
               and status in ('Draft', 'Submitted', 'Returned', 'Recommended') limit 1

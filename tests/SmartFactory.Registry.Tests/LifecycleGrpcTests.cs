@@ -1,0 +1,246 @@
+using SmartFactory.Contracts.Registry.V1;
+using SmartFactory.Grpc;
+using BusinessDates = SmartFactory.Registry.Domain.BusinessDates;
+using ReferenceCatalogs = SmartFactory.Registry.Domain.ReferenceCatalogs;
+
+namespace SmartFactory.Registry.Tests;
+
+/// <summary>
+/// Whole paths through the lifecycle over gRPC, with real tokens and the service's clock moved by the test. Each test
+/// lives in a year of its own, so the campaigns and bans of one never meet another's.
+/// </summary>
+public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<RegistryFixture>
+{
+    private static readonly string[] AllAreas = ReferenceCatalogs.Load().Edition("2025")!.Stages
+        .GroupBy(s => s.Area).Select(g => g.First().Scenarios[0].Id).ToArray();
+
+    private DateOnly Today => BusinessDates.Today(registry.Clock);
+
+    [Fact]
+    public async Task Apply_approve_take_effect_then_three_years_later_expired()
+    {
+        registry.Clock.SetChinaDate(new DateOnly(2030, 2, 10));
+        var (owner, factory) = await NewFactory("420100");
+        var recognition = await Recognize(owner, factory, Level.Basic);
+        Assert.Equal((RecognitionStatus.Active, "2030-02-10", "2033-02-10"), (recognition.Status, recognition.EffectiveOn, recognition.ExpiresOn));
+
+        registry.Clock.SetChinaDate(new DateOnly(2033, 2, 9));
+        await registry.RunDailyJob();
+        Assert.Equal(RecognitionStatus.Active, (await GetRecognition(recognition.Id)).Status);
+
+        registry.Clock.SetChinaDate(new DateOnly(2033, 2, 10));
+        Assert.True(await registry.RunDailyJob() >= 1);
+        var expired = await GetRecognition(recognition.Id);
+        Assert.Equal((RecognitionStatus.Expired, "2033-02-10", "validity of 3 years ended"), (expired.Status, expired.EndedOn, expired.EndReason));
+        Assert.Equal(0, await registry.RunDailyJob());
+
+        var feed = await registry.Call<ListChangesRequest, ListChangesResponse>("ListChanges", new() { Limit = 1000 }, registry.Province);
+        Assert.Equal(["recognition.approved", "recognition.took_effect", "recognition.expired"],
+            feed.Changes.Where(c => c.EntityId == recognition.Id).Select(c => c.Kind));
+        Assert.Equal(feed.Changes.Select(c => c.Sequence).Order(), feed.Changes.Select(c => c.Sequence));
+        await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<ListChangesRequest, ListChangesResponse>("ListChanges", new(),
+            registry.EnterpriseToken(owner.CreditCode)));
+    }
+
+    [Fact]
+    public async Task Taking_effect_twice_with_one_request_id_applies_once()
+    {
+        registry.Clock.SetChinaDate(new DateOnly(2031, 3, 3));
+        var (owner, factory) = await NewFactory("420500");
+        var approved = await Approve(owner, factory, Level.Basic);
+        var command = new TakeEffectRequest { ApplicationId = approved.Id, RequestId = "notice-7/item-1" };
+        var first = await registry.Call<TakeEffectRequest, Recognition>("TakeEffect", command, registry.City("420500"));
+        var second = await registry.Call<TakeEffectRequest, Recognition>("TakeEffect", command, registry.City("420500"));
+        Assert.Equal((first.Version, first.Status), (second.Version, second.Status));
+        Assert.Equal(1, await registry.Database.ScalarAsync<int>(
+            $"select count(*) from registry.audit_log where action = 'recognition.took_effect' and entity_id = '{first.Id}'"));
+
+        var other = await AssertStatus(StatusCode.FailedPrecondition, () => registry.Call<TakeEffectRequest, Recognition>("TakeEffect",
+            new() { ApplicationId = approved.Id, RequestId = "notice-8/item-1" }, registry.City("420500")));
+        Assert.Contains("only a recognition pending publicity takes effect", other.Message);
+    }
+
+    [Fact]
+    public async Task Climbing_to_excellent_supersedes_and_a_timely_renewal_extends_it()
+    {
+        registry.Clock.SetChinaDate(new DateOnly(2032, 4, 30));
+        var (owner, factory) = await NewFactory("420600");
+        var basic = await Recognize(owner, factory, Level.Basic);
+        var advanced = await Recognize(owner, factory, Level.Advanced);
+        Assert.Equal(RecognitionStatus.Superseded, (await GetRecognition(basic.Id)).Status);
+        var excellent = await Recognize(owner, factory, Level.Excellent);
+        Assert.Equal(RecognitionStatus.Superseded, (await GetRecognition(advanced.Id)).Status);
+        Assert.Equal("2035-04-30", excellent.ExpiresOn);
+
+        registry.Clock.SetChinaDate(new DateOnly(2034, 12, 1));
+        var clocks = await registry.Call<ListDeadlinesRequest, ListDeadlinesResponse>("ListDeadlines", new() { WithinDays = 90 }, registry.City("420600"));
+        var due = Assert.Single(clocks.Deadlines, d => d.RecognitionId == excellent.Id);
+        Assert.Equal(("renewal_application_due", "2035-01-30", 60), (due.Kind, due.DueOn, due.DaysLeft)); // 30 April less 3 months
+
+        registry.Clock.SetChinaDate(new DateOnly(2035, 1, 30));
+        var applied = await registry.Call<RecognitionActionRequest, Recognition>("ApplyForRenewal",
+            new() { Id = excellent.Id, ExpectedVersion = excellent.Version }, registry.EnterpriseToken(owner.CreditCode));
+        Assert.Equal("applied", applied.Renewal);
+        var renewed = await registry.Call<DecisionRequest, Recognition>("DecideRenewal",
+            new() { Id = excellent.Id, ExpectedVersion = applied.Version, Passed = true, Comments = "复核通过" }, registry.Ministry);
+        Assert.Equal(("2038-04-30", RecognitionStatus.Active), (renewed.ExpiresOn, renewed.Status));
+    }
+
+    [Fact]
+    public async Task A_late_renewal_is_refused_unchanged_and_the_recognition_is_cancelled_at_expiry()
+    {
+        registry.Clock.SetChinaDate(new DateOnly(2040, 5, 31));
+        var (owner, factory) = await NewFactory("421000");
+        await Recognize(owner, factory, Level.Basic);
+        await Recognize(owner, factory, Level.Advanced);
+        var excellent = await Recognize(owner, factory, Level.Excellent);
+
+        registry.Clock.SetChinaDate(new DateOnly(2043, 3, 1));
+        var before = await Counts();
+        var late = await AssertStatus(StatusCode.FailedPrecondition, () => registry.Call<RecognitionActionRequest, Recognition>("ApplyForRenewal",
+            new() { Id = excellent.Id, ExpectedVersion = excellent.Version }, registry.EnterpriseToken(owner.CreditCode)));
+        Assert.Equal("re-examination had to be applied for by 2043-02-28, 3 months before expiry on 2043-05-31", late.Message);
+        Assert.Equal(before, await Counts());
+
+        registry.Clock.SetChinaDate(new DateOnly(2043, 5, 31));
+        await registry.RunDailyJob();
+        var cancelled = await GetRecognition(excellent.Id);
+        Assert.Equal((RecognitionStatus.Cancelled, "no re-examination applied for (有效期满未申请复核)"), (cancelled.Status, cancelled.EndReason));
+    }
+
+    [Fact]
+    public async Task Removal_bans_the_enterprise_until_three_years_have_passed()
+    {
+        registry.Clock.SetChinaDate(new DateOnly(2050, 3, 1));
+        var (owner, factory) = await NewFactory("420200");
+        var basic = await Recognize(owner, factory, Level.Basic);
+        var removed = await registry.Call<RemoveRecognitionRequest, Recognition>("RemoveRecognition", new()
+        {
+            Id = basic.Id, ExpectedVersion = basic.Version, Cause = RemovalCause.DataFraud, Description = "申报数据造假", OccurredOn = "2050-02-20",
+        }, registry.City("420200"));
+        Assert.Equal((RecognitionStatus.Removed, "2053-03-01"), (removed.Status, removed.BanUntil));
+
+        var second = await registry.RegisterFactory(registry.Province, owner, "420200");
+        var campaign = await CampaignFor(Level.Basic);
+        var before = await Counts();
+        var refused = await AssertStatus(StatusCode.FailedPrecondition, () => Draft(owner, second, campaign));
+        Assert.Contains("may not apply again until 2053-03-01", refused.Message);
+        Assert.Equal(before, await Counts());
+
+        registry.Clock.SetChinaDate(new DateOnly(2053, 3, 1));
+        var again = await Draft(owner, second, await CampaignFor(Level.Basic));
+        Assert.Equal(ApplicationStatus.Draft, again.Status);
+    }
+
+    [Fact]
+    public async Task Every_refusal_answers_its_status_and_changes_nothing()
+    {
+        registry.Clock.SetChinaDate(new DateOnly(2060, 6, 1));
+        var (owner, factory) = await NewFactory("421100");
+        var enterprise = registry.EnterpriseToken(owner.CreditCode);
+        var basicCampaign = await CampaignFor(Level.Basic);
+        var advancedCampaign = await CampaignFor(Level.Advanced);
+        var draft = await registry.Call<SaveApplicationRequest, Application>("SaveApplication",
+            new() { CampaignId = basicCampaign.Id, FactoryId = factory.Id }, enterprise);
+        var before = await Counts();
+
+        var incomplete = await AssertStatus(StatusCode.InvalidArgument, () => registry.Call<SubmitApplicationRequest, Application>("SubmitApplication",
+            new() { Id = draft.Id, ExpectedVersion = draft.Version }, enterprise));
+        Assert.Contains("truthfulness_declared", incomplete.FieldViolations.Select(v => v.Field));
+
+        var order = await AssertStatus(StatusCode.FailedPrecondition, () => Draft(owner, factory, advancedCampaign));
+        Assert.Contains("先进级 needs a current 基础级 recognition", order.Message);
+        await AssertStatus(StatusCode.FailedPrecondition, () => Draft(owner, factory, basicCampaign)); // a second open basic application
+        await AssertStatus(StatusCode.Aborted, () => registry.Call<SubmitApplicationRequest, Application>("SubmitApplication",
+            new() { Id = draft.Id, ExpectedVersion = 7 }, enterprise));
+        await AssertStatus(StatusCode.NotFound, () => registry.Call<GetApplicationRequest, Application>("GetApplication",
+            new() { Id = draft.Id }, registry.City("420100")));
+        await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<SaveApplicationRequest, Application>("SaveApplication",
+            new() { CampaignId = basicCampaign.Id, FactoryId = factory.Id }, registry.City("421100")));
+        await AssertStatus(StatusCode.InvalidArgument, () => registry.Call<SaveApplicationRequest, Application>("SaveApplication", new()
+        {
+            CampaignId = basicCampaign.Id, FactoryId = factory.Id, CatalogEdition = "2025", ScenarioIds = { "2025-99" },
+            Kpis = { new KpiValue { KpiId = "K99", Value = 1 } },
+        }, enterprise));
+        await AssertStatus(StatusCode.AlreadyExists, () => registry.Call<CreateCampaignRequest, Campaign>("CreateCampaign", new()
+        {
+            Level = Level.Basic, Year = 2060, SubmissionOpensOn = "2060-05-01", SubmissionClosesOn = "2060-07-01", DecisionDueOn = "2060-09-01",
+        }, registry.Province));
+        Assert.Equal(before, await Counts());
+    }
+
+    // ----- helpers: a factory carried through the real calls each role makes
+
+    private async Task<(Enterprise Owner, Factory Factory)> NewFactory(string region)
+    {
+        var owner = await registry.RegisterEnterprise(registry.Province, region);
+        return (owner, await registry.RegisterFactory(registry.Province, owner, region));
+    }
+
+    private async Task<Campaign> CampaignFor(Level level)
+    {
+        var year = Today.Year;
+        var existing = (await registry.Call<ListCampaignsRequest, ListCampaignsResponse>("ListCampaigns", new() { Year = year }, registry.Province))
+            .Campaigns.SingleOrDefault(c => c.Level == level);
+        if (existing is not null) return existing;
+        var request = new CreateCampaignRequest
+        {
+            Level = level, Year = year, SubmissionOpensOn = BusinessDates.Iso(Today.AddDays(-10)),
+            SubmissionClosesOn = BusinessDates.Iso(Today.AddDays(30)), DecisionDueOn = BusinessDates.Iso(Today.AddDays(90)),
+        };
+        if (level == Level.Advanced) request.Quotas.Add(new[] { "420100", "420200", "420500", "420600", "421000", "421100" }.Select(r => new Quota { RegionCode = r, Count = 20 }));
+        if (level >= Level.Excellent) request.Quotas.Add(new Quota { RegionCode = "420000", Count = 20 });
+        return await registry.Call<CreateCampaignRequest, Campaign>("CreateCampaign", request, level >= Level.Excellent ? registry.Ministry : registry.Province);
+    }
+
+    private Task<Application> Draft(Enterprise owner, Factory factory, Campaign campaign) =>
+        registry.Call<SaveApplicationRequest, Application>("SaveApplication", new()
+        {
+            CampaignId = campaign.Id, FactoryId = factory.Id,
+            Maturity = new Maturity { Level = 4, AssessedOn = BusinessDates.Iso(Today.AddDays(-30)), CertificateRef = "SA-" + factory.Id[..8] },
+            CatalogEdition = "2025", ScenarioIds = { AllAreas }, Kpis = { new KpiValue { KpiId = "K01", Value = 92.5 } }, TruthfulnessDeclared = true,
+        }, registry.EnterpriseToken(owner.CreditCode));
+
+    private async Task<Application> Approve(Enterprise owner, Factory factory, Level level)
+    {
+        var draft = await Draft(owner, factory, await CampaignFor(level));
+        var application = await registry.Call<SubmitApplicationRequest, Application>("SubmitApplication",
+            new() { Id = draft.Id, ExpectedVersion = draft.Version }, registry.EnterpriseToken(owner.CreditCode));
+        var steps = level switch
+        {
+            Level.Basic => new[] { (registry.City(factory.RegionCode), ReviewAction.Approve) },
+            Level.Advanced => [(registry.City(factory.RegionCode), ReviewAction.Recommend), (registry.Province, ReviewAction.Approve)],
+            _ => [(registry.Province, ReviewAction.Recommend), (registry.Ministry, ReviewAction.Approve)],
+        };
+        foreach (var (token, action) in steps)
+            application = await registry.Call<ReviewApplicationRequest, Application>("ReviewApplication",
+                new() { Id = application.Id, ExpectedVersion = application.Version, Action = action }, token);
+        Assert.Equal(ApplicationStatus.Approved, application.Status);
+        return application;
+    }
+
+    private async Task<Recognition> Recognize(Enterprise owner, Factory factory, Level level)
+    {
+        var approved = await Approve(owner, factory, level);
+        var recognizer = level switch { Level.Basic => registry.City(factory.RegionCode), Level.Advanced => registry.Province, _ => registry.Ministry };
+        return await registry.Call<TakeEffectRequest, Recognition>("TakeEffect",
+            new() { ApplicationId = approved.Id, RequestId = Guid.NewGuid().ToString() }, recognizer);
+    }
+
+    private Task<Recognition> GetRecognition(string id) =>
+        registry.Call<GetRecognitionRequest, Recognition>("GetRecognition", new() { Id = id }, registry.Ministry);
+
+    private async Task<string> Counts()
+    {
+        var counts = await Task.WhenAll(new[] { "applications", "recognitions", "audit_log", "changes", "campaigns" }
+            .Select(t => registry.Database.ScalarAsync<int>($"select count(*) from registry.{t}")));
+        return string.Join(",", counts);
+    }
+
+    private static async Task<RpcException> AssertStatus(StatusCode status, Func<Task> call)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.Equal(status, error.Status);
+        return error;
+    }
+}
