@@ -99,13 +99,8 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
         if (filter.CampaignId is { } campaign) { where.Add("x.campaign_id = @campaign"); parameters.Add("campaign", campaign); }
         if (filter.Status is { } status) { where.Add("x.status = @status"); parameters.Add("status", status.ToString()); }
         if (filter.Level is { } level) { where.Add("x.level = @level"); parameters.Add("level", level.ToString()); }
-        parameters.Add("offset", offset);
-        parameters.Add("limit", limit);
-        var condition = string.Join(" and ", where);
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var total = await connection.ExecuteScalarAsync<int>($"select count(*) from applications x {Joins} where {condition}", parameters);
-        var rows = await connection.QueryAsync<ApplicationRow>(
-            $"select {ApplicationRow.Columns} from applications x {Joins} where {condition} order by x.updated_at desc, x.id offset @offset limit @limit", parameters);
+        var (rows, total) = await PageQuery.RunAsync<ApplicationRow>(dataSource, ApplicationRow.Columns, $"applications x {Joins}", where,
+            "x.updated_at desc, x.id", parameters, offset, limit);
         return ([.. rows.Select(r => r.ToNamed())], total);
     }
 
@@ -181,22 +176,14 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
 
     public async Task<(IReadOnlyList<Named<Recognition>> Items, int Total)> ListRecognitionsAsync(CallerScope caller, RecognitionFilter filter, int offset, int limit)
     {
-        var where = new List<string>();
-        void Filters(DynamicParameters p)
-        {
-            if (filter.FactoryId is { } factory) { where.Add("x.factory_id = @factory"); p.Add("factory", factory); }
-            if (filter.Level is { } level) { where.Add("x.level = @level"); p.Add("level", level.ToString()); }
-            if (filter.Status is { } status) { where.Add("x.status = @status"); p.Add("status", status.ToString()); }
-        }
         var parameters = ScopeSql.Parameters(caller);
-        Filters(parameters);
-        where.Add(ScopeSql.Factories(caller));
-        var condition = string.Join(" and ", where);
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var total = await connection.ExecuteScalarAsync<int>($"select count(*) from recognitions x {Joins} where {condition}", parameters);
-        var items = await QueryRecognitionsAsync(caller, string.Join(" and ", where.Take(where.Count - 1).DefaultIfEmpty("true")),
-            p => { Filters(p); p.Add("offset", offset); p.Add("limit", limit); }, "order by x.updated_at desc, x.id offset @offset limit @limit");
-        return (items, total);
+        var where = new List<string> { ScopeSql.Factories(caller) };
+        if (filter.FactoryId is { } factory) { where.Add("x.factory_id = @factory"); parameters.Add("factory", factory); }
+        if (filter.Level is { } level) { where.Add("x.level = @level"); parameters.Add("level", level.ToString()); }
+        if (filter.Status is { } status) { where.Add("x.status = @status"); parameters.Add("status", status.ToString()); }
+        var (rows, total) = await PageQuery.RunAsync<RecognitionRow>(dataSource, RecognitionRow.Columns, $"recognitions x {Joins}", where,
+            "x.updated_at desc, x.id", parameters, offset, limit);
+        return ([.. rows.Select(r => r.ToNamed())], total);
     }
 
     /// <summary>Live recognitions in scope, for the list of clocks about to run out.</summary>
@@ -254,15 +241,14 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
         return ([.. rows], last);
     }
 
-    private async Task<IReadOnlyList<Named<Recognition>>> QueryRecognitionsAsync(CallerScope? caller, string condition, Action<DynamicParameters> add,
-        string order = "order by x.updated_at desc, x.id")
+    private async Task<IReadOnlyList<Named<Recognition>>> QueryRecognitionsAsync(CallerScope? caller, string condition, Action<DynamicParameters> add)
     {
         var parameters = caller is null ? new DynamicParameters() : ScopeSql.Parameters(caller);
         add(parameters);
         var scope = caller is null ? "true" : ScopeSql.Factories(caller);
         await using var connection = await dataSource.OpenConnectionAsync();
         var rows = await connection.QueryAsync<RecognitionRow>(
-            $"select {RecognitionRow.Columns} from recognitions x {Joins} where {condition} and {scope} {order}", parameters);
+            $"select {RecognitionRow.Columns} from recognitions x {Joins} where {condition} and {scope} order by x.updated_at desc, x.id", parameters);
         return [.. rows.Select(r => r.ToNamed())];
     }
 

@@ -53,13 +53,7 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource, ChangeRecorder ch
         if (filter.RegionCode is { Length: > 0 }) { where.Add("e.region_code = @region"); parameters.Add("region", filter.RegionCode); }
         if (filter.CreditCode is { Length: > 0 }) { where.Add("e.credit_code = @credit"); parameters.Add("credit", filter.CreditCode); }
         if (filter.NameContains is { Length: > 0 }) { where.Add("strpos(e.name, @name) > 0"); parameters.Add("name", filter.NameContains); }
-        parameters.Add("offset", offset);
-        parameters.Add("limit", limit);
-        var condition = string.Join(" and ", where);
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var total = await connection.ExecuteScalarAsync<int>($"select count(*) from enterprises e where {condition}", parameters);
-        var rows = await connection.QueryAsync<EnterpriseRow>(
-            $"select {EnterpriseColumns} from enterprises e where {condition} order by e.name, e.id offset @offset limit @limit", parameters);
+        var (rows, total) = await PageQuery.RunAsync<EnterpriseRow>(dataSource, EnterpriseColumns, "enterprises e", where, "e.name, e.id", parameters, offset, limit);
         return ([.. rows.Select(r => r.ToDomain())], total);
     }
 
@@ -109,15 +103,9 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource, ChangeRecorder ch
     public async Task<(IReadOnlyList<Factory> Items, int Total)> ListFactoriesAsync(CallerScope caller, FactoryFilter filter, int offset, int limit)
     {
         var (condition, parameters) = FactoryQuery(caller, filter);
-        parameters.Add("offset", offset);
-        parameters.Add("limit", limit);
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var total = await connection.ExecuteScalarAsync<int>(
-            $"select count(*) from factories f join enterprises e on e.id = f.enterprise_id where {condition}", parameters);
-        var rows = await connection.QueryAsync<Factory>(
-            $"select {FactoryColumns} from factories f join enterprises e on e.id = f.enterprise_id where {condition} order by f.region_code, f.name, f.id offset @offset limit @limit",
-            parameters);
-        return ([.. rows], total);
+        var (rows, total) = await PageQuery.RunAsync<Factory>(dataSource, FactoryColumns, "factories f join enterprises e on e.id = f.enterprise_id",
+            [condition], "f.region_code, f.name, f.id", parameters, offset, limit);
+        return (rows, total);
     }
 
     /// <summary>Every factory in scope, read as the caller consumes it (unbuffered), for streaming exports.</summary>

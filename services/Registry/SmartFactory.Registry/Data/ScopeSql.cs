@@ -27,3 +27,19 @@ internal static class ScopeSql
         return parameters;
     }
 }
+
+/// <summary>One page of rows and the count of all rows matching the same condition.</summary>
+internal static class PageQuery
+{
+    public static async Task<(List<TRow> Rows, int Total)> RunAsync<TRow>(Npgsql.NpgsqlDataSource dataSource, string columns, string from,
+        IEnumerable<string> conditions, string order, DynamicParameters parameters, int offset, int limit)
+    {
+        var condition = string.Join(" and ", conditions);
+        parameters.Add("offset", offset);
+        parameters.Add("limit", limit);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var total = await connection.ExecuteScalarAsync<int>($"select count(*) from {from} where {condition}", parameters);
+        var rows = await connection.QueryAsync<TRow>($"select {columns} from {from} where {condition} order by {order} offset @offset limit @limit", parameters);
+        return ([.. rows], total);
+    }
+}
