@@ -1,9 +1,16 @@
 #!/usr/bin/env python3
-"""Loads the demo enterprises and factories through the gateway's REST API, as the province would.
+"""Loads the demo data through the gateway's REST API, as the officials and enterprises would.
 
-Idempotent: an enterprise already registered (409) is looked up by credit code, and only the factories it
-lacks are added. Usage: demo_data.py http://127.0.0.1:8080
+First the enterprises and factories (as the province). Then this year's campaigns, and for each demo factory the
+applications and reviews that leave it at one level and state: basic active, basic pending publicity, submitted,
+draft, advanced active, excellent active, leading in cultivation, removed. The services run on the real clock, so
+only what can happen today is shown (no expiries, renewals or acceptances: those need three years of history).
+
+Idempotent: an enterprise already registered (409) is looked up by credit code and only the factories it lacks are
+added; a campaign that exists (409) is looked up by year; a factory that already has an application is left as it is.
+Usage: demo_data.py http://127.0.0.1:8080
 """
+import datetime
 import json
 import sys
 import urllib.error
@@ -32,7 +39,34 @@ ENTERPRISES = [
     ("91420100MA4K2GTE0X", "武汉光谷光电子有限公司", "420100", "39", "large", "foreign", [
         ("武汉光谷光模块智能工厂", "武汉东湖新技术开发区高新大道999号", "420100"),
     ]),
+    ("91421000MA49DK7Q3X", "荆州长江电机有限公司", "421000", "38", "medium", "private", [
+        ("荆州开发区电机智能工厂", "荆州经济技术开发区东方大道5号", "421000"),
+    ]),
 ]
+
+# Where each demo factory ends up. Removal bans the whole enterprise for 3 years, so it goes to a single-factory one.
+STAGES = {
+    "武汉光谷光模块智能工厂": "basic_active",
+    "襄阳动力总成智能工厂": "basic_pending_publicity",
+    "襄阳高新区轴承数字化工厂": "submitted",
+    "荆州开发区电机智能工厂": "draft",
+    "武汉经开区总装智能工厂": "advanced_active",
+    "宜昌猇亭精细化工智能工厂": "excellent_active",
+    "黄石特钢智能炼钢工厂": "leading_cultivating",
+    "仙桃彭场无纺布智能工厂": "removed",
+}
+
+# Scenarios of the 2025 catalog: basic needs 生产作业; every other level here covers all five construction areas.
+BASIC_SCENARIOS = ["2025-20", "2025-22", "2025-24"]
+ALL_AREAS_SCENARIOS = ["2025-01", "2025-04", "2025-08", "2025-12", "2025-20", "2025-24", "2025-30", "2025-37"]
+MINIMUM_MATURITY = {"basic": 2, "advanced": 2, "excellent": 3, "leading": 4}
+
+# China time, as the services count business dates.
+TODAY = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+
+
+def iso(days_from_today):
+    return (TODAY + datetime.timedelta(days=days_from_today)).isoformat()
 
 
 def call(method, path, token=None, body=None):
@@ -51,34 +85,185 @@ def call(method, path, token=None, body=None):
         return error.code, json.loads(error.read() or b"null")
 
 
-def main():
-    status, token = call("POST", "/dev/token", body={"role": "province", "region": "420000", "name": "湖北省经信厅(演示)"})
-    if status != 200:
-        sys.exit(f"could not get a development token: {status} {token}")
-    token = token["access_token"]
-    added = 0
-    for code, name, region, industry, size, nature, factories in ENTERPRISES:
+def expect(status, method, path, token, body=None):
+    """The call's answer, or the end of the script with the problem when it is not the expected status."""
+    got, answer = call(method, path, token, body)
+    if got != status:
+        sys.exit(f"{method} {path} answered {got}, expected {status}: {json.dumps(answer, ensure_ascii=False)}")
+    return answer
+
+
+def all_items(path, token):
+    """Every item of a paged list, following nextPageToken."""
+    items, page_token = [], ""
+    while True:
+        separator = "&" if "?" in path else "?"
+        page = expect(200, "GET", f"{path}{separator}pageSize=100" + (f"&pageToken={page_token}" if page_token else ""), token)
+        items += page["items"]
+        page_token = page["nextPageToken"]
+        if not page_token:
+            return items
+
+
+class Tokens:
+    """Development tokens, one per role and scope, issued on first use."""
+
+    def __init__(self):
+        self.issued = {}
+
+    def get(self, role, region="", credit_code=None, name=None):
+        key = (role, region, credit_code)
+        if key not in self.issued:
+            answer = expect(200, "POST", "/dev/token", None, {"role": role, "region": region, "creditCode": credit_code, "name": name})
+            self.issued[key] = answer["access_token"]
+        return self.issued[key]
+
+    def province(self):
+        return self.get("province", "420000", name="湖北省经信厅(演示)")
+
+    def ministry(self):
+        return self.get("ministry", "000000", name="工信部(演示)")
+
+    def city(self, region):
+        return self.get("city", region, name=f"{region} 经信局(演示)")
+
+    def enterprise(self, credit_code):
+        return self.get("enterprise", credit_code=credit_code, name="企业用户(演示)")
+
+
+def load_registry(tokens):
+    """Registers the enterprises and factories; returns the records added and {factory name: factory}."""
+    token = tokens.province()
+    added, factories = 0, {}
+    for code, name, region, industry, size, nature, plants in ENTERPRISES:
         status, enterprise = call("POST", "/api/v1/enterprises", token, {
             "creditCode": code, "name": name, "regionCode": region, "industryCode": industry, "size": size, "nature": nature})
         if status == 409:
-            status, page = call("GET", f"/api/v1/enterprises?creditCode={code}", token)
-            enterprise = page["items"][0]
+            enterprise = expect(200, "GET", f"/api/v1/enterprises?creditCode={code}", token)["items"][0]
         elif status != 201:
             sys.exit(f"registering {name} failed: {status} {enterprise}")
         else:
             added += 1
-        status, page = call("GET", f"/api/v1/factories?enterpriseId={enterprise['id']}&pageSize=100", token)
-        have = {f["name"] for f in page["items"]}
-        for factory, address, factory_region in factories:
-            if factory in have:
-                continue
-            status, created = call("POST", "/api/v1/factories", token, {
-                "enterpriseId": enterprise["id"], "name": factory, "address": address,
-                "regionCode": factory_region, "industryCode": industry})
-            if status != 201:
-                sys.exit(f"registering {factory} failed: {status} {created}")
-            added += 1
-    print(f"demo data: {added} records added, {len(ENTERPRISES)} enterprises present")
+        have = {f["name"]: f for f in all_items(f"/api/v1/factories?enterpriseId={enterprise['id']}", token)}
+        for factory, address, factory_region in plants:
+            if factory not in have:
+                have[factory] = expect(201, "POST", "/api/v1/factories", token, {
+                    "enterpriseId": enterprise["id"], "name": factory, "address": address,
+                    "regionCode": factory_region, "industryCode": industry})
+                added += 1
+            factories[factory] = dict(have[factory], creditCode=code)
+    return added, factories
+
+
+def ensure_campaigns(tokens):
+    """This year's campaign of every level, open from 30 days ago to 30 days ahead; returns ({level: campaign}, how many were opened)."""
+    cities = sorted({region for *_, plants in ENTERPRISES for _, _, region in plants})
+    openers = {
+        "basic": (tokens.province(), []),
+        "advanced": (tokens.province(), [{"regionCode": city, "count": 5} for city in cities]),
+        "excellent": (tokens.ministry(), [{"regionCode": "420000", "count": 5}]),
+        "leading": (tokens.ministry(), [{"regionCode": "420000", "count": 3}]),
+    }
+    campaigns, created = {}, 0
+    for level, (token, quotas) in openers.items():
+        status, campaign = call("POST", "/api/v1/campaigns", token, {
+            "level": level, "year": TODAY.year, "submissionOpensOn": iso(-30), "submissionClosesOn": iso(30),
+            "decisionDueOn": iso(60), "quotas": quotas})
+        if status == 201:
+            created += 1
+        elif status == 409:
+            existing = expect(200, "GET", f"/api/v1/campaigns?year={TODAY.year}", token)
+            campaign = next(c for c in existing if c["level"] == level)
+        else:
+            sys.exit(f"opening the {TODAY.year} {level} campaign failed: {status} {campaign}")
+        campaigns[level] = campaign
+    return campaigns, created
+
+
+def accept_submissions_today(campaigns):
+    """An older demo database may hold this year's campaigns with windows already closed: then nothing can be applied for."""
+    return all(c["submissionOpensOn"] <= TODAY.isoformat() <= c["submissionClosesOn"] for c in campaigns.values())
+
+
+class Journey:
+    """One factory's way through the lifecycle, each step a REST call by the role that takes it."""
+
+    def __init__(self, tokens, campaigns, factory):
+        self.tokens, self.campaigns, self.factory = tokens, campaigns, factory
+        self.enterprise = tokens.enterprise(factory["creditCode"])
+        self.city = tokens.city(factory["regionCode"])
+
+    def draft(self, level):
+        return expect(201, "POST", "/api/v1/applications", self.enterprise, {
+            "campaignId": self.campaigns[level]["id"], "factoryId": self.factory["id"],
+            "maturity": {"level": MINIMUM_MATURITY[level], "assessedOn": iso(-20), "certificateRef": f"ZNZZ-{TODAY.year}-{level}"},
+            "catalogEdition": "2025", "scenarioIds": BASIC_SCENARIOS if level == "basic" else ALL_AREAS_SCENARIOS,
+            "kpis": [{"kpiId": "K01", "value": 86.5}, {"kpiId": "K02", "value": 72.0}], "truthfulnessDeclared": True})
+
+    def submit(self, level):
+        application = self.draft(level)
+        return expect(200, "POST", f"/api/v1/applications/{application['id']}/submit", self.enterprise,
+                      {"expectedVersion": application["version"]})
+
+    def review(self, application, token, action):
+        return expect(200, "POST", f"/api/v1/applications/{application['id']}/review", token,
+                      {"expectedVersion": application["version"], "action": action, "comments": "演示数据"})
+
+    def approve(self, level):
+        """Submitted, then reviewed up to the recognizing authority's approval: pending publicity (leading: cultivating)."""
+        application = self.submit(level)
+        if level == "basic":
+            return self.review(application, self.city, "approve")
+        if level == "advanced":
+            return self.review(self.review(application, self.city, "recommend"), self.tokens.province(), "approve")
+        return self.review(self.review(application, self.tokens.province(), "recommend"), self.tokens.ministry(), "approve")
+
+    def recognize(self, level):
+        """Approved, and after publicity in effect; the factory's lower recognition is superseded."""
+        application = self.approve(level)
+        recognizer = {"basic": self.city, "advanced": self.tokens.province()}.get(level, self.tokens.ministry())
+        return expect(200, "POST", f"/api/v1/applications/{application['id']}/take-effect", recognizer,
+                      {"requestId": f"demo-{application['id']}"})
+
+    def remove(self, recognition, cause):
+        return expect(200, "POST", f"/api/v1/recognitions/{recognition['id']}/removal", self.city, {
+            "expectedVersion": recognition["version"], "cause": cause, "description": "演示:申报数据造假,经核实移出", "occurredOn": iso(-5)})
+
+
+def stage(journey, name):
+    """Takes the factory to one of the STAGES; a higher level climbs the ladder, each level recognized before the next."""
+    if name == "draft":
+        journey.draft("basic")
+    elif name == "submitted":
+        journey.submit("basic")
+    elif name == "basic_pending_publicity":
+        journey.approve("basic")
+    elif name == "basic_active":
+        journey.recognize("basic")
+    elif name == "removed":
+        journey.remove(journey.recognize("basic"), "data_fraud")
+    else:
+        top = name.removesuffix("_active").removesuffix("_cultivating")
+        ladder = ["basic", "advanced", "excellent", "leading"]
+        for level in ladder[:ladder.index(top)]:
+            journey.recognize(level)
+        (journey.approve if top == "leading" else journey.recognize)(top)
+
+
+def main():
+    tokens = Tokens()
+    added, factories = load_registry(tokens)
+    campaigns, opened = ensure_campaigns(tokens)
+    applied = {a["factoryId"] for a in all_items("/api/v1/applications", tokens.province())}
+    waiting = [(name, target) for name, target in STAGES.items() if factories[name]["id"] not in applied]
+    if waiting and not accept_submissions_today(campaigns):
+        note = f"{len(waiting)} factories not staged: the {TODAY.year} campaigns are closed to submissions today"
+    else:
+        for name, target in waiting:
+            stage(Journey(tokens, campaigns, factories[name]), target)
+        note = f"{len(waiting)} of {len(STAGES)} factories staged" + (f" ({', '.join(t for _, t in waiting)})" if waiting else "")
+    print(f"demo data: {added} records added, {len(ENTERPRISES)} enterprises present; "
+          f"{opened} of {len(campaigns)} {TODAY.year} campaigns opened; {note}")
 
 
 if __name__ == "__main__":

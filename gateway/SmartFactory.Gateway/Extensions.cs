@@ -31,6 +31,7 @@ public static class Extensions
             Timeout = Timeout.InfiniteTimeSpan, // deadlines are per call
         }));
         builder.Services.AddScoped<RegistryClient>();
+        builder.Services.AddScoped<LifecycleClient>();
         builder.Services.AddGrpcRoutes();
         return builder;
     }
@@ -40,6 +41,7 @@ public static class Extensions
         app.MapOpenApi();
         app.MapDevelopmentTokens();
         app.MapRegistryApi();
+        app.MapLifecycleApi();
         app.MapReverseProxy(proxy => proxy.Use(GrpcRoutes.RefuseInvalidTokens));
         app.MapGet("/", () => Results.Content(Portal.Home, "text/html; charset=utf-8")).ExcludeFromDescription();
         return app;

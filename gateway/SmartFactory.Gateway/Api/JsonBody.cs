@@ -20,4 +20,11 @@ public static class JsonBody
             return (null, Problems.BadRequest(new ProblemField(field, "has the wrong type or an unknown value")));
         }
     }
+
+    /// <summary>Reads the body and hands it to <paramref name="handle"/>, or answers the body's problem.</summary>
+    public static async Task<IResult> HandleAsync<T>(HttpRequest request, JsonSerializerOptions options, Func<T, Task<IResult>> handle) where T : class
+    {
+        var (body, problem) = await ReadAsync<T>(request, options);
+        return problem ?? await handle(body!);
+    }
 }

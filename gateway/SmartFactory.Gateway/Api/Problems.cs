@@ -6,7 +6,7 @@ namespace SmartFactory.Gateway.Api;
 /// <summary>A wrong field as the REST caller named it (camelCase), e.g. <c>creditCode</c>.</summary>
 public sealed record ProblemField(string Field, string Description);
 
-/// <summary>gRPC statuses as RFC 9457 problem details, carrying every field violation.</summary>
+/// <summary>gRPC statuses as RFC 9457 problem details, carrying every field violation and every broken rule.</summary>
 public static class Problems
 {
     public static IResult FromRpc(RpcException e)
@@ -27,19 +27,27 @@ public static class Problems
         };
         var fields = e.FieldViolations.Select(v => new ProblemField(CamelCase(v.Field), v.Description)).ToList();
         return Invalid(status, Title(e.Status), status >= 500 && e.Status != StatusCode.Unavailable ? "the platform failed to answer" : e.Message,
-            fields, e.Status);
+            fields, e.Status, BrokenRules(e));
     }
 
-    public static IResult Invalid(int status, string title, string detail, IReadOnlyList<ProblemField> fields, StatusCode? grpcStatus = null)
+    public static IResult Invalid(int status, string title, string detail, IReadOnlyList<ProblemField> fields, StatusCode? grpcStatus = null,
+        IReadOnlyList<string>? rules = null)
     {
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"https://httpstatuses.io/{status}" };
         if (fields.Count > 0) problem.Extensions["errors"] = fields;
+        if (rules is { Count: > 0 }) problem.Extensions["rules"] = rules;
         if (grpcStatus is { } code) problem.Extensions["grpcStatus"] = ScreamingSnake(code.ToString());
         return Results.Problem(problem);
     }
 
     public static IResult BadRequest(params ProblemField[] fields) =>
         Invalid(StatusCodes.Status400BadRequest, "The request has invalid fields", string.Join("; ", fields.Select(f => $"{f.Field}: {f.Description}")), fields);
+
+    // A refusal lists every broken rule (google.rpc.PreconditionFailure, one violation per rule, in the rule's words),
+    // so the caller can show them all instead of parsing the message.
+    private static List<string> BrokenRules(RpcException e) =>
+        e.Details?.Details.Where(any => any.Is(Google.Rpc.PreconditionFailure.Descriptor))
+            .SelectMany(any => any.Unpack<Google.Rpc.PreconditionFailure>().Violations).Select(v => v.Description).ToList() ?? [];
 
     private static string Title(StatusCode status) => status switch
     {
