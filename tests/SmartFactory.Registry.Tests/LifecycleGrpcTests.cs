@@ -48,6 +48,9 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         registry.Clock.SetChinaDate(new DateOnly(2031, 3, 3));
         var (owner, factory) = await NewFactory("420500");
         var approved = await Approve(owner, factory, Level.Basic);
+        var basicCampaign = await CampaignFor(Level.Basic);
+        var refusedAgain = await AssertStatus(StatusCode.FailedPrecondition, () => Draft(owner, factory, basicCampaign));
+        Assert.Contains("already has an open or approved 基础级 application", refusedAgain.Message);
         var command = new TakeEffectRequest { ApplicationId = approved.Id, RequestId = "notice-7/item-1" };
         var first = await registry.Call<TakeEffectRequest, Recognition>("TakeEffect", command, registry.City("420500"));
         var second = await registry.Call<TakeEffectRequest, Recognition>("TakeEffect", command, registry.City("420500"));

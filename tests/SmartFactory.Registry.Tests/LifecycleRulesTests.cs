@@ -36,7 +36,7 @@ public class LifecycleRulesTests
         var application = Submitted(level, new ApplicantStanding(level.Prerequisite(), null, true, null)) with { Status = ApplicationStatus.Approved };
         var pending = Recognition.FromApproval(application with { Level = level == Level.Leading ? Level.Excellent : level }, 2026, Scopes.Hubei, effectiveOn, Guid.NewGuid(), Now);
         var recognizer = level switch { Level.Basic => Scopes.Wuhan, Level.Advanced => Scopes.Hubei, _ => Scopes.Ministry };
-        return (pending with { Level = level }).TakeEffect(recognizer, effectiveOn, Now);
+        return (pending with { Level = level }).TakeEffect(recognizer, effectiveOn, effectiveOn, Now);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public class LifecycleRulesTests
             "先进级 needs a current 基础级 recognition; the factory holds none",
             "maturity level 1 is below the 先进级 minimum of 2 (GB/T 39116-2020)",
             "the enterprise was removed from the library and may not apply again until 2027-05-01",
-            $"the factory already has an open 先进级 application ({standing.OtherOpenApplication})",
+            $"the factory already has an open or approved 先进级 application ({standing.OtherOpenApplication})",
             "先进级 requires the construction areas 生产作业、生产管理、运营管理; the scenarios do not cover 生产管理、运营管理",
         ], error.Rules);
     }
@@ -209,6 +209,29 @@ public class LifecycleRulesTests
     }
 
     [Fact]
+    public void Reexamination_opens_in_the_last_year_so_passes_cannot_stack()
+    {
+        var excellent = Active(Level.Excellent, new DateOnly(2026, 5, 31));
+        var early = Assert.Throws<RuleViolationException>(() => excellent.ApplyForRenewal(Company, 2, new DateOnly(2028, 5, 30), Now));
+        Assert.Equal("re-examination opens on 2028-05-31, in the last year of validity (expiry on 2029-05-31)", early.Message);
+        var renewed = excellent.ApplyForRenewal(Company, 2, new DateOnly(2028, 5, 31), Now)
+            .DecideRenewal(Scopes.Ministry, 3, passed: true, null, new DateOnly(2028, 6, 1), Now);
+        Assert.Throws<RuleViolationException>(() => renewed.ApplyForRenewal(Company, 4, new DateOnly(2028, 6, 2), Now));
+    }
+
+    [Fact]
+    public void A_recognition_takes_effect_between_its_approval_and_today()
+    {
+        var application = Submitted(Level.Basic) with { Status = ApplicationStatus.Approved };
+        var pending = Recognition.FromApproval(application, 2026, Scopes.Wuhan, new DateOnly(2026, 3, 1), Guid.NewGuid(), Now);
+        var error = Assert.Throws<ValidationException>(() => pending.TakeEffect(Scopes.Wuhan, new DateOnly(2001, 1, 1), new DateOnly(2026, 3, 10), Now));
+        Assert.Equal("must be between the approval on 2026-03-01 and today (2026-03-10)", Assert.Single(error.Violations).Description);
+        Assert.Throws<ValidationException>(() => pending.TakeEffect(Scopes.Wuhan, new DateOnly(2026, 3, 11), new DateOnly(2026, 3, 10), Now));
+        Assert.Throws<ForbiddenException>(() => pending.TakeEffect(Scopes.Hubei, new DateOnly(2026, 3, 10), new DateOnly(2026, 3, 10), Now));
+        Assert.Equal(new DateOnly(2029, 3, 8), pending.TakeEffect(Scopes.Wuhan, new DateOnly(2026, 3, 8), new DateOnly(2026, 3, 10), Now).ExpiresOn);
+    }
+
+    [Fact]
     public void Without_a_passed_reexamination_excellent_is_cancelled_at_expiry()
     {
         var excellent = Active(Level.Excellent, new DateOnly(2026, 4, 1));
@@ -238,7 +261,7 @@ public class LifecycleRulesTests
         Assert.Null(checkedByProvince.ApplyClock(new DateOnly(2028, 8, 31), Now)); // under the ministry's review at the end
         var accepted = checkedByProvince.DecideAcceptance(Scopes.Ministry, 3, passed: true, null, new DateOnly(2028, 9, 10), Now);
         Assert.Equal(RecognitionStatus.PendingPublicity, accepted.Status);
-        var active = accepted.TakeEffect(Scopes.Ministry, new DateOnly(2028, 9, 20), Now);
+        var active = accepted.TakeEffect(Scopes.Ministry, new DateOnly(2028, 9, 20), new DateOnly(2028, 9, 20), Now);
         Assert.Equal(new DateOnly(2031, 9, 20), active.ExpiresOn);
 
         var lapsed = selected.ApplyClock(new DateOnly(2028, 8, 31), Now)!;

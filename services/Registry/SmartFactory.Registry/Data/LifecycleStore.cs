@@ -75,9 +75,13 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
             "select level from recognitions where factory_id = @FactoryId and status = 'Active'", new { FactoryId = factory.Id });
         var ban = await connection.QuerySingleOrDefaultAsync<DateOnly?>(
             "select ban_until from recognitions where enterprise_id = @EnterpriseId and ban_until > @today order by ban_until desc limit 1", new { factory.EnterpriseId, today });
+        // Open, or approved with its recognition still to come (pending publicity, or a leading one in cultivation).
         var other = await connection.QuerySingleOrDefaultAsync<Guid?>("""
-            select id from applications where factory_id = @FactoryId and level = @Level and id <> @Exclude
-              and status in ('Draft', 'Submitted', 'Returned', 'Recommended') limit 1
+            select a.id from applications a left join recognitions r on r.application_id = a.id
+            where a.factory_id = @FactoryId and a.level = @Level and a.id <> @Exclude
+              and (a.status in ('Draft', 'Submitted', 'Returned', 'Recommended')
+                   or (a.status = 'Approved' and r.status in ('PendingPublicity', 'Cultivating')))
+            limit 1
             """, new { FactoryId = factory.Id, Level = level.ToString(), Exclude = excludeApplication ?? Guid.Empty });
         return new ApplicantStanding(current is null ? null : Enum.Parse<Level>(current), ban, factoryInProvince, other);
     }

@@ -55,7 +55,8 @@ public sealed record ReviewEntry(string Action, string ActorRole, string ActorNa
 
 /// <summary>
 /// Facts about the factory and its enterprise at the moment of the command, read by the service: the level the
-/// factory holds now, a removal ban still running, whether the factory is in this province, another open application.
+/// factory holds now, a removal ban still running, whether the factory is in this province, and another application
+/// for the same level that is open or approved with its recognition still to come.
 /// </summary>
 public sealed record ApplicantStanding(Level? CurrentLevel, DateOnly? BanUntil, bool FactoryInProvince, Guid? OtherOpenApplication);
 
@@ -215,7 +216,7 @@ public sealed record Application(
         if (standing.BanUntil is { } ban && ban > today)
             refusals.Add($"the enterprise was removed from the library and may not apply again until {ban.Iso()}");
         if (standing.OtherOpenApplication is { } other)
-            refusals.Add($"the factory already has an open {level.Chinese()} application ({other})");
+            refusals.Add($"the factory already has an open or approved {level.Chinese()} application ({other})");
         return refusals;
     }
 

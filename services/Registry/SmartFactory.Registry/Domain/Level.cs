@@ -12,6 +12,11 @@ public static class LevelRules
     public const int ValidityYears = 3;
     /// <summary>Re-examination (复核) must be applied for no later than 3 months before expiry (004 五, 九).</summary>
     public const int RenewalLeadMonths = 3;
+    /// <summary>
+    /// The seeds set only the latest date for re-examination; the platform opens it in the last year of validity, so
+    /// that one pass extends one period (without a start, passes applied for back to back would stack).
+    /// </summary>
+    public const int RenewalWindowYears = 1;
     /// <summary>A leading factory's cultivation period (培育期) lasts at most 2 years from selection (004 六).</summary>
     public const int CultivationYears = 2;
     /// <summary>The acceptance application is due 3 months before the cultivation period ends (004 八).</summary>

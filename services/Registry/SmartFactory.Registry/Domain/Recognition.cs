@@ -42,12 +42,16 @@ public sealed record Recognition(
                 [Event("approved", today, "awaiting publicity (公示)", caller, now)], 1);
 
     /// <summary>After publicity the recognition takes effect for 3 years; the factory's lower one is superseded.</summary>
-    public Recognition TakeEffect(CallerScope caller, DateOnly on, DateTime now)
+    public Recognition TakeEffect(CallerScope caller, DateOnly on, DateOnly today, DateTime now)
     {
         if (caller.Role != Level.Recognizer())
             throw new ForbiddenException($"the recognizing authority makes a {Level.Chinese()} recognition take effect");
         if (Status != RecognitionStatus.PendingPublicity)
             throw new RuleViolationException([$"only a recognition pending publicity takes effect; this one is {Describe(Status)}"]);
+        var approvedOn = History[^1].On;
+        if (on < approvedOn || on > today)
+            throw new ValidationException([new FieldViolation("effective_on",
+                $"must be between the approval on {approvedOn.Iso()} and today ({today.Iso()})")]);
         return this with
         {
             Status = RecognitionStatus.Active, EffectiveOn = on, ExpiresOn = on.AddYears(LevelRules.ValidityYears),
@@ -67,6 +71,9 @@ public sealed record Recognition(
             throw new RuleViolationException([$"{Level.Chinese()} recognitions are not re-examined; they expire and are applied for again"]);
         if (Status != RecognitionStatus.Active) throw new RuleViolationException([$"only an active recognition is re-examined; this one is {Describe(Status)}"]);
         if (Renewal == "applied") throw new RuleViolationException(["re-examination has already been applied for"]);
+        var opens = ExpiresOn!.Value.AddYears(-LevelRules.RenewalWindowYears);
+        if (today < opens)
+            throw new RuleViolationException([$"re-examination opens on {opens.Iso()}, in the last year of validity (expiry on {ExpiresOn.Iso()})"]);
         var due = ExpiresOn!.Value.AddMonths(-LevelRules.RenewalLeadMonths);
         if (today > due)
             throw new RuleViolationException([$"re-examination had to be applied for by {due.Iso()}, 3 months before expiry on {ExpiresOn.Iso()}"]);

@@ -105,8 +105,8 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
     }
 
     /// <summary>
-    /// Idempotent by request id: a command delivered twice (an outbox retrying after a lost acknowledgement) answers the
-    /// recognition as the first delivery left it, and changes nothing.
+    /// Idempotent by request id: a command delivered twice (an outbox retrying after a lost acknowledgement) changes
+    /// nothing the second time and answers the recognition as it stands now.
     /// </summary>
     public async Task<Recognition> TakeEffect(TakeEffectRequest request, ServerCallContext context)
     {
@@ -124,7 +124,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
             if (applied != recognition.Item.Id) throw new ValidationException([new FieldViolation("request_id", "was used for another command")]);
             return recognition.ToMessage();
         }
-        var active = recognition.Item.TakeEffect(caller, on, Now());
+        var active = recognition.Item.TakeEffect(caller, on, Today(), Now());
         var lower = await lifecycle.ActiveRecognitionOfFactoryAsync(recognition.Item.FactoryId);
         if (lower is not null && lower.Level > active.Level)
             throw new RuleViolationException([$"the factory holds {Domain.LevelRules.Chinese(lower.Level)}, above {Domain.LevelRules.Chinese(active.Level)}"]);

@@ -1,0 +1,1 @@
+-- placeholder: the notices schema's tables come with the notices issue
