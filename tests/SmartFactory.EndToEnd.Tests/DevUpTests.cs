@@ -35,11 +35,27 @@ public class DevUpTests(DevPlatform platform) : IClassFixture<DevPlatform>
         Assert.All(wuhan, f => Assert.Equal("420100", f.GetProperty("regionCode").GetString()));
 
         var province = await Factories(await DevToken(new { role = "province", region = "420000" }));
-        Assert.Equal(7, province.Count);
-        Assert.Equal(5, province.Select(f => f.GetProperty("regionCode").GetString()).Distinct().Count());
+        Assert.Equal(8, province.Count);
+        Assert.Equal(6, province.Select(f => f.GetProperty("regionCode").GetString()).Distinct().Count());
 
         var enterprise = await Factories(await DevToken(new { role = "enterprise", creditCode = "91420100MA4KL3XK1L" }));
         Assert.Equal(["420100", "420600"], enterprise.Select(f => f.GetProperty("regionCode").GetString()).Order());
+    }
+
+    [Fact]
+    public async Task The_demo_shows_recognitions_at_each_level_and_state()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/recognitions?pageSize=100");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await DevToken(new { role = "ministry", region = "000000" }));
+        var response = await platform.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var recognitions = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray()
+            .Select(r => (Level: r.GetProperty("level").GetString(), Status: r.GetProperty("status").GetString())).ToHashSet();
+        Assert.Superset(new HashSet<(string?, string?)>
+        {
+            ("basic", "active"), ("basic", "pending_publicity"), ("basic", "superseded"), ("basic", "removed"),
+            ("advanced", "active"), ("excellent", "active"), ("leading", "cultivating"),
+        }, recognitions);
     }
 
     [Fact]
@@ -48,8 +64,8 @@ public class DevUpTests(DevPlatform platform) : IClassFixture<DevPlatform>
         var (code, output) = await platform.Dev("up");
         Assert.True(code == 0, output);
         Assert.Contains("registry already running", output);
-        Assert.Contains("demo data: 0 records added, 6 enterprises present", output);
+        Assert.Contains("demo data: 0 records added, 7 enterprises present", output);
         var province = await Factories(await DevToken(new { role = "province", region = "420000" }));
-        Assert.Equal(7, province.Count);
+        Assert.Equal(8, province.Count);
     }
 }
