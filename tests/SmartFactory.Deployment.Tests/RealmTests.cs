@@ -17,13 +17,19 @@ public class RealmTests
     private static IEnumerable<JsonElement> Mappers(JsonElement client, string type) =>
         client.GetProperty("protocolMappers").EnumerateArray().Where(m => m.GetProperty("protocolMapper").GetString() == type);
 
+    /// <summary>Clients people sign in with; a service-account client has no user attributes to map.</summary>
+    private static IEnumerable<JsonElement> SignInClients => Clients.Where(c => c.GetProperty("standardFlowEnabled").GetBoolean());
+
     [Fact]
-    public void Realm_smartfactory_has_the_four_roles_of_the_domain()
+    public void Realm_smartfactory_has_the_four_roles_of_the_domain_and_the_service_role()
     {
         Assert.Equal("smartfactory", Realm.GetProperty("realm").GetString());
         Assert.True(Realm.GetProperty("enabled").GetBoolean());
         var roles = Realm.GetProperty("roles").GetProperty("realm").EnumerateArray().Select(r => r.GetProperty("name").GetString()).ToHashSet();
-        Assert.Equal(new HashSet<string?> { "enterprise", "city", "province", "ministry" }, roles);
+        Assert.Equal(new HashSet<string?> { "enterprise", "city", "province", "ministry", "service" }, roles);
+        // The same names as the services' Role enum, which they parse role claims into.
+        var members = Regex.Match(Repo.Read("services/BuildingBlocks/SmartFactory.ServiceDefaults/Auth/CallerScope.cs"), @"enum Role \{([^}]*)\}").Groups[1].Value;
+        Assert.Equal(roles, members.Split(',').Select(m => (string?)m.Trim().ToLowerInvariant()).ToHashSet());
         // The realm's own Authority default in the chart points at this realm.
         Assert.Contains("/realms/smartfactory", Repo.Template("_helpers.tpl"));
     }
@@ -45,12 +51,35 @@ public class RealmTests
     }
 
     [Fact]
-    public void Every_client_puts_region_and_credit_code_into_the_access_token()
+    public void The_notices_service_signs_in_with_a_service_account_that_holds_the_service_role_only()
+    {
+        var notices = Assert.Single(Clients, c => c.GetProperty("clientId").GetString() == "smartfactory-notices");
+        Assert.False(notices.GetProperty("publicClient").GetBoolean());
+        Assert.Equal("client-secret", notices.GetProperty("clientAuthenticatorType").GetString());
+        Assert.Equal("$(env:SMARTFACTORY_NOTICES_CLIENT_SECRET)", notices.GetProperty("secret").GetString());
+        Assert.True(notices.GetProperty("serviceAccountsEnabled").GetBoolean());
+        // Client credentials only: nobody signs in through this client.
+        foreach (var flow in new[] { "standardFlowEnabled", "implicitFlowEnabled", "directAccessGrantsEnabled" })
+            Assert.False(notices.GetProperty(flow).GetBoolean(), flow);
+
+        // The service role is held by that service account and by no one else (not the gateway's service account).
+        var holders = Realm.GetProperty("users").EnumerateArray()
+            .Where(u => u.TryGetProperty("realmRoles", out var roles) && roles.EnumerateArray().Any(r => r.GetString() == "service")).ToList();
+        var account = Assert.Single(holders);
+        Assert.Equal("service-account-smartfactory-notices", account.GetProperty("username").GetString());
+        Assert.Equal("smartfactory-notices", account.GetProperty("serviceAccountClientId").GetString());
+        Assert.Equal(["service"], account.GetProperty("realmRoles").EnumerateArray().Select(r => r.GetString()));
+        Assert.False(account.TryGetProperty("credentials", out _));
+    }
+
+    [Fact]
+    public void Every_sign_in_client_puts_region_and_credit_code_into_the_access_token()
     {
         var claims = new[] { CallerScopeConstant("RegionClaim"), CallerScopeConstant("CreditCodeClaim") };
         Assert.Equal(["region", "credit_code"], claims);
-        Assert.Equal(2, Clients.Count());
-        foreach (var client in Clients)
+        Assert.Equal(3, Clients.Count());
+        Assert.Equal(["smartfactory-gateway", "smartfactory-portal"], SignInClients.Select(c => c.GetProperty("clientId").GetString()));
+        foreach (var client in SignInClients)
             foreach (var claim in claims)
             {
                 var mapper = Assert.Single(Mappers(client, "oidc-usermodel-attribute-mapper"),

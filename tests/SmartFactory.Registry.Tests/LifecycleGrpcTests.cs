@@ -172,7 +172,129 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         Assert.Equal(before, await Counts());
     }
 
+    [Fact]
+    public async Task The_notices_service_with_its_own_token_delivers_a_closed_notice_once_per_request_id()
+    {
+        registry.Clock.SetChinaDate(new DateOnly(2070, 4, 1));
+        var (owner, factory) = await NewFactory("420700");
+        var (objectedOwner, objectedFactory) = await NewFactory("420700");
+        var accepted = await Approve(owner, factory, Level.Basic);
+        var objected = await Approve(objectedOwner, objectedFactory, Level.Basic);
+        var service = await ServiceToken();
+
+        var takeEffect = new TakeEffectRequest { ApplicationId = accepted.Id, RequestId = "notice-70/item-1" };
+        var active = await registry.Call<TakeEffectRequest, Recognition>("TakeEffect", takeEffect, service);
+        var again = await registry.Call<TakeEffectRequest, Recognition>("TakeEffect", takeEffect, service);
+        Assert.Equal((RecognitionStatus.Active, "2070-04-01", "service"), (active.Status, active.EffectiveOn, active.History[^1].ActorRole));
+        Assert.Equal(active.Version, again.Version);
+
+        var withdraw = new WithdrawAfterPublicityRequest { ApplicationId = objected.Id, RequestId = "notice-70/item-2", Reason = "异议经核实成立：场景材料不实" };
+        var withdrawn = await registry.Call<WithdrawAfterPublicityRequest, Recognition>("WithdrawAfterPublicity", withdraw, service);
+        var twice = await registry.Call<WithdrawAfterPublicityRequest, Recognition>("WithdrawAfterPublicity", withdraw, service);
+        Assert.Equal((RecognitionStatus.Cancelled, "2070-04-01", "objection upheld during publicity (公示异议成立): 异议经核实成立：场景材料不实"),
+            (withdrawn.Status, withdrawn.EndedOn, withdrawn.EndReason));
+        Assert.Equal((withdrawn.Version, withdrawn.Status), (twice.Version, twice.Status));
+
+        // Each command applied once: one audit row and one feed entry per change.
+        foreach (var (action, id) in new[] { ("recognition.took_effect", active.Id), ("recognition.cancelled", withdrawn.Id),
+            ("application.rejected_after_publicity", objected.Id) })
+        {
+            Assert.Equal(1, await registry.Database.ScalarAsync<int>(
+                $"select count(*) from registry.audit_log where action = '{action}' and entity_id = '{id}' and actor_role = 'service'"));
+            Assert.Equal(1, await registry.Database.ScalarAsync<int>($"select count(*) from registry.changes where kind = '{action}' and entity_id = '{id}'"));
+        }
+
+        // The withdrawn application is rejected with the reason in its history, and no longer stands in the way of a new one.
+        var rejected = await registry.Call<GetApplicationRequest, Application>("GetApplication", new() { Id = objected.Id }, registry.City("420700"));
+        Assert.Equal((ApplicationStatus.Rejected, objected.Version + 1, withdrawn.Id), (rejected.Status, rejected.Version, rejected.RecognitionId));
+        var entry = rejected.History[^1];
+        Assert.Equal(("rejected_after_publicity", "service", "smartfactory-notices"), (entry.Action, entry.ActorRole, entry.ActorName));
+        Assert.Contains("异议经核实成立：场景材料不实", entry.Comments);
+        Assert.Equal(ApplicationStatus.Draft, (await Draft(objectedOwner, objectedFactory, await CampaignFor(Level.Basic))).Status);
+
+        // A request id is one command: reused for another command or recognition it is refused; a live one is not withdrawn.
+        var reused = await AssertStatus(StatusCode.InvalidArgument, () => registry.Call<WithdrawAfterPublicityRequest, Recognition>("WithdrawAfterPublicity",
+            new() { ApplicationId = accepted.Id, RequestId = "notice-70/item-1", Reason = "异议成立" }, service));
+        Assert.Contains("request_id", reused.FieldViolations.Select(v => v.Field));
+        await AssertStatus(StatusCode.InvalidArgument, () => registry.Call<TakeEffectRequest, Recognition>("TakeEffect",
+            new() { ApplicationId = accepted.Id, RequestId = "notice-70/item-2" }, service));
+        var late = await AssertStatus(StatusCode.FailedPrecondition, () => registry.Call<WithdrawAfterPublicityRequest, Recognition>("WithdrawAfterPublicity",
+            new() { ApplicationId = accepted.Id, RequestId = "notice-71/item-1", Reason = "异议成立" }, service));
+        Assert.Contains("only a recognition pending publicity", late.Message);
+        var noReason = await AssertStatus(StatusCode.InvalidArgument, () => registry.Call<WithdrawAfterPublicityRequest, Recognition>("WithdrawAfterPublicity",
+            new() { ApplicationId = accepted.Id, RequestId = "notice-71/item-2" }, service));
+        Assert.Equal(["reason"], noReason.FieldViolations.Select(v => v.Field));
+    }
+
+    [Fact]
+    public async Task A_service_token_reads_every_region_but_decides_nothing()
+    {
+        registry.Clock.SetChinaDate(new DateOnly(2071, 5, 6));
+        var (xiaoganOwner, xiaogan) = await NewFactory("420900");
+        var (xianningOwner, xianning) = await NewFactory("421200");
+        var approved = await Approve(xiaoganOwner, xiaogan, Level.Basic);
+        var recognized = await Recognize(xianningOwner, xianning, Level.Basic);
+        var draft = await Draft(xianningOwner, xianning, await CampaignFor(Level.Advanced));
+        var submitted = await registry.Call<SubmitApplicationRequest, Application>("SubmitApplication",
+            new() { Id = draft.Id, ExpectedVersion = draft.Version }, registry.EnterpriseToken(xianningOwner.CreditCode));
+        var service = await ServiceToken();
+
+        // Reads: a trusted backend sees both cities.
+        Assert.Equal(ApplicationStatus.Approved, (await registry.Call<GetApplicationRequest, Application>("GetApplication", new() { Id = approved.Id }, service)).Status);
+        Assert.Equal(RecognitionStatus.Active, (await registry.Call<GetRecognitionRequest, Recognition>("GetRecognition", new() { Id = recognized.Id }, service)).Status);
+
+        // Decisions stay with the authorities.
+        var before = await Counts();
+        var review = await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<ReviewApplicationRequest, Application>("ReviewApplication",
+            new() { Id = submitted.Id, ExpectedVersion = submitted.Version, Action = ReviewAction.Recommend }, service));
+        Assert.Contains("the city reviews", review.Message);
+        await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<RevokeRecognitionRequest, Recognition>("RevokeRecognition",
+            new() { Id = recognized.Id, ExpectedVersion = recognized.Version, Reason = "举报查实" }, service));
+        await AssertStatus(StatusCode.PermissionDenied, () => registry.RegisterEnterprise(service, "420900"));
+        await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<ListChangesRequest, ListChangesResponse>("ListChanges", new(), service));
+        Assert.Equal(before, await Counts());
+
+        // Another city's official does not see the application to withdraw; its own city may (the recognizer).
+        await AssertStatus(StatusCode.NotFound, () => registry.Call<WithdrawAfterPublicityRequest, Recognition>("WithdrawAfterPublicity",
+            new() { ApplicationId = approved.Id, RequestId = "notice-72/item-1", Reason = "异议成立" }, registry.City("421200")));
+        var byCity = await registry.Call<WithdrawAfterPublicityRequest, Recognition>("WithdrawAfterPublicity",
+            new() { ApplicationId = approved.Id, RequestId = "notice-72/item-1", Reason = "异议成立" }, registry.City("420900"));
+        Assert.Equal(("cancelled", "city"), (byCity.History[^1].Kind, byCity.History[^1].ActorRole));
+    }
+
+    [Fact]
+    public async Task The_token_endpoint_refuses_a_wrong_secret_as_keycloak_does()
+    {
+        registry.Issuer.RegisterClient("smartfactory-notices", NoticesSecret);
+        using var http = new HttpClient();
+        var response = await http.PostAsync($"{registry.Issuer.Authority}/protocol/openid-connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "smartfactory-notices", ["client_secret"] = "guessed",
+        }));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("unauthorized_client", body.RootElement.GetProperty("error").GetString());
+    }
+
     // ----- helpers: a factory carried through the real calls each role makes
+
+    private const string NoticesSecret = "notices-test-secret";
+
+    /// <summary>The notices service's token as its relay gets it: client credentials at the realm's token endpoint.</summary>
+    private async Task<string> ServiceToken()
+    {
+        registry.Issuer.RegisterClient("smartfactory-notices", NoticesSecret);
+        using var http = new HttpClient();
+        using var discovery = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"{registry.Issuer.Authority}/.well-known/openid-configuration"));
+        var response = await http.PostAsync(discovery.RootElement.GetProperty("token_endpoint").GetString(), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "smartfactory-notices", ["client_secret"] = NoticesSecret,
+        }));
+        response.EnsureSuccessStatusCode();
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Bearer", body.RootElement.GetProperty("token_type").GetString());
+        return body.RootElement.GetProperty("access_token").GetString()!;
+    }
 
     private async Task<(Enterprise Owner, Factory Factory)> NewFactory(string region)
     {

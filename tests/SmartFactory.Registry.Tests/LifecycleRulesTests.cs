@@ -320,4 +320,86 @@ public class LifecycleRulesTests
             Scopes.Reference, Guid.NewGuid(), Now));
         Assert.Equal(["submission_closes_on", "decision_due_on", "quotas[0].region_code", "quotas[1].count"], error.Violations.Select(v => v.Field));
     }
+
+    // ----- the notices service's own account (realm role service) delivering the result of a closed notice
+
+    private static readonly CallerScope NoticesService = new("service-account-smartfactory-notices", "smartfactory-notices", Role.Service, "", null);
+
+    private static (Application Approved, Recognition Pending) PendingPublicity(Level level)
+    {
+        var approved = Submitted(level, new ApplicantStanding(level.Prerequisite(), null, true, null)) with { Status = ApplicationStatus.Approved, Version = 3 };
+        var recognizer = level switch { Level.Basic => Scopes.Wuhan, Level.Advanced => Scopes.Hubei, _ => Scopes.Ministry };
+        var pending = Recognition.FromApproval(approved, 2026, recognizer, Today, Guid.NewGuid(), Now);
+        return (approved.Recognized(pending.Id), pending);
+    }
+
+    [Theory]
+    [InlineData(Level.Basic)]
+    [InlineData(Level.Advanced)]
+    [InlineData(Level.Excellent)]
+    public void The_service_account_makes_a_pending_recognition_take_effect_at_any_level(Level level)
+    {
+        var active = PendingPublicity(level).Pending.TakeEffect(NoticesService, Today, Today, Now);
+        Assert.Equal((RecognitionStatus.Active, new DateOnly(2029, 3, 1)), (active.Status, active.ExpiresOn));
+        Assert.Equal(("took_effect", "service"), (active.History[^1].Kind, active.History[^1].ActorRole));
+    }
+
+    [Fact]
+    public void The_service_account_is_no_authority()
+    {
+        foreach (var level in Enum.GetValues<Level>()) Assert.False(NoticesService.MayManage(level));
+        var active = Active(Level.Basic, Today);
+        Assert.Throws<ForbiddenException>(() => active.Revoke(NoticesService, active.Version, "举报查实", withBan: true, Today, Now));
+        Assert.Throws<ForbiddenException>(() => active.Remove(NoticesService, active.Version, RemovalCause.DataFraud, "造假", null, Today, Now));
+        Assert.Throws<ForbiddenException>(() => active.ApplyForRenewal(NoticesService, active.Version, Today, Now));
+        Assert.Throws<ForbiddenException>(() => active.DecideRenewal(NoticesService, active.Version, true, null, Today, Now));
+        var submitted = Submitted(Level.Basic);
+        Assert.Throws<ForbiddenException>(() => submitted.Review(NoticesService, submitted.Version, ReviewAction.Approve, null, Campaign(Level.Basic), 0, Now));
+        Assert.Throws<ForbiddenException>(() => SmartFactory.Registry.Domain.Campaign.Create(NoticesService,
+            new CampaignDraft(Level.Basic, 2026, "2026-01-05", "2026-02-28", null, []), Scopes.Reference, Guid.NewGuid(), Now));
+        // It reads every region, so writing the registry would make it an authority everywhere.
+        Assert.Throws<ForbiddenException>(() => Enterprise.Register(NoticesService, Scopes.NewCreditCode(),
+            new EnterpriseDetails("某企业", "420100", "36", EnterpriseSize.Large, EnterpriseNature.Private), Scopes.Reference, Guid.NewGuid(), Now));
+    }
+
+    [Fact]
+    public void An_objection_upheld_during_publicity_cancels_the_recognition_and_rejects_the_application()
+    {
+        var (approved, pending) = PendingPublicity(Level.Advanced);
+        var withdrawn = pending.WithdrawAfterPublicity(NoticesService, "  公示期内异议经核实成立  ", Today, Now);
+        Assert.Equal((RecognitionStatus.Cancelled, Today, "objection upheld during publicity (公示异议成立): 公示期内异议经核实成立"),
+            (withdrawn.Status, withdrawn.EndedOn, withdrawn.EndReason));
+        Assert.Equal((null, null, null), (withdrawn.EffectiveOn, withdrawn.ExpiresOn, withdrawn.BanUntil));
+        Assert.Equal(("cancelled", "service", pending.Version + 1), (withdrawn.History[^1].Kind, withdrawn.History[^1].ActorRole, withdrawn.Version));
+        Assert.Null(withdrawn.NextClock());
+
+        var rejected = approved.RejectAfterPublicity(NoticesService, withdrawn.EndReason!, Now);
+        Assert.Equal((ApplicationStatus.Rejected, approved.Version + 1, pending.Id), (rejected.Status, rejected.Version, rejected.RecognitionId));
+        Assert.Equal(new ReviewEntry("rejected_after_publicity", "service", "smartfactory-notices", withdrawn.EndReason!, Now), rejected.History[^1]);
+        Assert.False(rejected.IsOpen);
+
+        // The recognizing authority may withdraw too; another authority, or the enterprise, may not.
+        Assert.Equal(RecognitionStatus.Cancelled, pending.WithdrawAfterPublicity(Scopes.Hubei, "异议成立", Today, Now).Status);
+        Assert.Throws<ForbiddenException>(() => pending.WithdrawAfterPublicity(Scopes.Wuhan, "异议成立", Today, Now));
+        Assert.Throws<ForbiddenException>(() => pending.WithdrawAfterPublicity(Company, "异议成立", Today, Now));
+    }
+
+    [Fact]
+    public void Withdrawal_after_publicity_needs_a_reason_and_a_recognition_still_pending()
+    {
+        var (approved, pending) = PendingPublicity(Level.Basic);
+        var missing = Assert.Throws<ValidationException>(() => pending.WithdrawAfterPublicity(NoticesService, " ", Today, Now));
+        Assert.Equal(["reason"], missing.Violations.Select(v => v.Field));
+        Assert.Throws<ValidationException>(() => pending.WithdrawAfterPublicity(NoticesService, new string('异', Recognition.MaxReasonLength + 1), Today, Now));
+
+        var active = pending.TakeEffect(NoticesService, Today, Today, Now);
+        var late = Assert.Throws<RuleViolationException>(() => active.WithdrawAfterPublicity(NoticesService, "异议成立", Today, Now));
+        Assert.Equal(["only a recognition pending publicity is withdrawn after publicity; this one is active"], late.Rules);
+        var cultivating = Recognition.FromApproval(approved with { Level = Level.Leading }, 2026, Scopes.Ministry, Today, Guid.NewGuid(), Now);
+        Assert.Throws<RuleViolationException>(() => cultivating.WithdrawAfterPublicity(NoticesService, "异议成立", Today, Now));
+
+        var twice = approved.RejectAfterPublicity(NoticesService, "异议成立", Now);
+        Assert.Throws<RuleViolationException>(() => twice.RejectAfterPublicity(NoticesService, "异议成立", Now));
+        Assert.Throws<RuleViolationException>(() => Submitted(Level.Basic).RejectAfterPublicity(NoticesService, "异议成立", Now));
+    }
 }

@@ -43,6 +43,32 @@ public class CallerScopeTests
     }
 
     [Fact]
+    public void A_service_token_needs_no_region_or_credit_code_and_reads_every_region()
+    {
+        // As Keycloak issues it for client credentials: no region, no credit code, no name; azp names the client.
+        var token = new ClaimsIdentity([new Claim(ClaimTypes.Role, "service"), new Claim("sub", "sa-1"), new Claim("azp", "smartfactory-notices"),
+            new Claim("preferred_username", "service-account-smartfactory-notices")], "Bearer");
+        var scope = CallerScope.FromPrincipal(new ClaimsPrincipal(token));
+        Assert.Equal((Role.Service, "", "", null, "smartfactory-notices"), (scope.Role, scope.RegionPrefix, scope.Region, scope.CreditCode, scope.Name));
+        Assert.True(scope.CoversRegion("420100"));
+        Assert.True(scope.CoversRegion("429004"));
+    }
+
+    [Fact]
+    public void A_service_token_ignores_region_and_credit_code_claims()
+    {
+        var scope = CallerScope.FromPrincipal(User(["service"], "420100", "91420100MA4KL3XK1L"));
+        Assert.Equal(("", "", null), (scope.RegionPrefix, scope.Region, scope.CreditCode));
+    }
+
+    [Fact]
+    public void Service_with_a_user_role_is_more_than_one_platform_role()
+    {
+        var error = Assert.Throws<ForbiddenException>(() => CallerScope.FromPrincipal(User(["service", "city"], "420100")));
+        Assert.Contains("more than one platform role", error.Message);
+    }
+
+    [Fact]
     public void Keycloak_default_roles_are_ignored()
     {
         var scope = CallerScope.FromPrincipal(User(["offline_access", "default-roles-smartfactory", "province"], "420000"));

@@ -1,14 +1,37 @@
+using SmartFactory.Contracts.Notices.V1;
+using SmartFactory.Grpc;
+using SmartFactory.Notices.Data;
+using SmartFactory.Notices.Grpc;
+using SmartFactory.Notices.Jobs;
+
 namespace SmartFactory.Notices;
 
 public static class Extensions
 {
+    public const int MaxObjectionBytes = 6 * 10 * 1024 * 1024;
+
     public static WebApplicationBuilder AddNoticesServices(this WebApplicationBuilder builder)
     {
+        builder.Services.Configure<NoticesOptions>(builder.Configuration.GetSection("Notices"));
+        // An objection carries up to 5 evidence files of 10 MiB each in one message.
+        builder.Services.Configure<GrpcServerOptions>(options => options.MaxReceiveMessageSize = MaxObjectionBytes);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxObjectionBytes);
+        builder.Services.AddSingleton<NoticesStore>();
+        builder.Services.AddSingleton(sp => new RegistryClient(new GrpcClient(new HttpClient(new SocketsHttpHandler { EnableMultipleHttp2Connections = true })
+        {
+            BaseAddress = new Uri(sp.GetRequiredService<IConfiguration>()["Services:Registry"] ?? throw new InvalidOperationException("Services:Registry is not set")),
+            Timeout = Timeout.InfiniteTimeSpan, // deadlines are per call
+        })));
+        builder.Services.AddSingleton<NoticeCloser>();
+        builder.Services.AddScoped<NoticesService>();
+        builder.Services.AddSingleton<NoticeJobs>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NoticeJobs>());
         return builder;
     }
 
     public static WebApplication MapNotices(this WebApplication app)
     {
+        app.MapGrpcService<NoticesService>(NoticesReflection.Descriptor.Services[0]);
         return app;
     }
 }

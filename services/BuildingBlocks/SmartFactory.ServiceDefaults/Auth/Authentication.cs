@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
 
 namespace SmartFactory.ServiceDefaults.Auth;
@@ -12,7 +13,8 @@ namespace SmartFactory.ServiceDefaults.Auth;
 /// Keycloak bearer tokens: issuer, audience, lifetime and signature (keys from the realm's discovery document),
 /// then Keycloak's <c>realm_access.roles</c> become role claims. Settings under <c>Auth</c>:
 /// <c>Authority</c> (the realm URL), <c>Audience</c>, <c>RequireHttpsMetadata</c>, and in Development only
-/// <c>DevelopmentKeyFile</c> for tokens from the gateway's development issuer. Read when the options are first
+/// <c>DevelopmentKeyFile</c> for tokens from the gateway's development issuer; <c>ClientId</c> and <c>ClientSecret</c>
+/// for the service's own token (<see cref="ServiceTokens"/>). Read when the options are first
 /// needed, so hosts and tests can still change configuration after registration.
 /// </summary>
 public static class Authentication
@@ -22,6 +24,10 @@ public static class Authentication
     public static void AddKeycloakAuthentication(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DevelopmentTokens>();
+        // The service's own token for calls without a user behind them (client credentials).
+        builder.Services.AddHttpClient();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ServiceTokens>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IConfiguration, DevelopmentTokens>((options, configuration, development) =>

@@ -2,8 +2,12 @@ using System.Security.Claims;
 
 namespace SmartFactory.ServiceDefaults.Auth;
 
-/// <summary>The platform's four realm roles (DOMAIN.md, "Actors and roles").</summary>
-public enum Role { Enterprise, City, Province, Ministry }
+/// <summary>
+/// The platform's four realm roles (DOMAIN.md, "Actors and roles"), and <see cref="Service"/>: a platform service's own
+/// account (Keycloak client credentials), for commands sent from a background relay where no user's token exists.
+/// It reads everything but is no authority: every rule that asks for a role names the roles it accepts.
+/// </summary>
+public enum Role { Enterprise, City, Province, Ministry, Service }
 
 /// <summary>
 /// Who is calling and what they may see: an enterprise its own credit code, a city its city, the province the
@@ -19,11 +23,11 @@ public sealed record CallerScope(string Subject, string Name, Role Role, string 
     /// The prefix every region code in scope starts with. A prefecture-level city (code ending in 00) owns its
     /// first four digits; a county-level city directly under the province (直管市, e.g. 429004 仙桃市) and
     /// 神农架林区 share the prefix 4290, so they own their exact code. The enterprise role is scoped by
-    /// credit code instead, so it owns no region.
+    /// credit code instead, so it owns no region. A service account is a trusted backend and reads all regions.
     /// </summary>
     public string? RegionPrefix => Role switch
     {
-        Role.Ministry => "",
+        Role.Ministry or Role.Service => "",
         Role.Province => Region[..2],
         Role.City => Region.EndsWith("00", StringComparison.Ordinal) ? Region[..4] : Region,
         _ => null,
@@ -53,6 +57,8 @@ public sealed record CallerScope(string Subject, string Name, Role Role, string 
         {
             Role.Enterprise when string.IsNullOrEmpty(creditCode) => "an enterprise token must carry a credit_code claim",
             Role.Enterprise => null,
+            // A service account's token has no user behind it, so no region or credit code to carry.
+            Role.Service => null,
             _ when !IsRegionCode(region) => "the token's region claim must be a 6-digit region code",
             Role.Ministry when region != "000000" => "a ministry token's region must be 000000",
             Role.Province when !region.EndsWith("0000", StringComparison.Ordinal) || region == "000000" =>
@@ -64,7 +70,9 @@ public sealed record CallerScope(string Subject, string Name, Role Role, string 
 
         var subject = user.FindFirst("sub")?.Value ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? "";
         var name = user.FindFirst("name")?.Value ?? user.FindFirst("preferred_username")?.Value ?? subject;
-        return new CallerScope(subject, name, role, region, role == Role.Enterprise ? creditCode : null);
+        // Keycloak's service-account tokens carry no name; azp names the client the service signed in as.
+        if (role == Role.Service) name = user.FindFirst("name")?.Value ?? user.FindFirst("azp")?.Value ?? name;
+        return new CallerScope(subject, name, role, role == Role.Service ? "" : region, role == Role.Enterprise ? creditCode : null);
     }
 
     private static bool IsRegionCode(string code) => code.Length == 6 && code.All(char.IsAsciiDigit);

@@ -12,6 +12,12 @@ public sealed class AuditWriter(TimeProvider time)
 
     public Task WriteAsync(NpgsqlTransaction transaction, CallerScope caller, string action, string entityType,
         string entityId, object? before, object? after) =>
+        WriteAsync(transaction, caller.Subject, caller.Name, caller.Role.ToString().ToLowerInvariant(), caller.CreditCode ?? caller.Region,
+            action, entityType, entityId, before, after);
+
+    /// <summary>For actors without a token: the public filing an objection or a report.</summary>
+    public Task WriteAsync(NpgsqlTransaction transaction, string actor, string actorName, string actorRole, string actorScope, string action,
+        string entityType, string entityId, object? before, object? after) =>
         transaction.Connection!.ExecuteAsync("""
             insert into audit_log (at, actor, actor_name, actor_role, actor_scope, action, entity_type, entity_id, before, after)
             values (@At, @Actor, @ActorName, @ActorRole, @ActorScope, @Action, @EntityType, @EntityId, @Before::jsonb, @After::jsonb)
@@ -19,10 +25,10 @@ public sealed class AuditWriter(TimeProvider time)
             new
             {
                 At = time.GetUtcNow().UtcDateTime,
-                Actor = caller.Subject,
-                ActorName = caller.Name,
-                ActorRole = caller.Role.ToString().ToLowerInvariant(),
-                ActorScope = caller.CreditCode ?? caller.Region,
+                Actor = actor,
+                ActorName = actorName,
+                ActorRole = actorRole,
+                ActorScope = actorScope,
                 Action = action,
                 EntityType = entityType,
                 EntityId = entityId,

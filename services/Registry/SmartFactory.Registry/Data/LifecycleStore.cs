@@ -216,11 +216,42 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
         await transaction.CommitAsync();
     }
 
-    /// <summary>The recognition a command with this request id was applied to, if it was.</summary>
-    public async Task<Guid?> ProcessedCommandAsync(string requestId)
+    /// <summary>What processed_commands records for a withdrawal, beside the kinds of other commands (recognition.took_effect).</summary>
+    public const string WithdrawalCommand = "recognition.withdrawn_after_publicity";
+
+    /// <summary>
+    /// Saves a recognition withdrawn after publicity together with its application, rejected: both or neither, with
+    /// the command's request id so that a second delivery finds it applied.
+    /// </summary>
+    public async Task SaveWithdrawalAsync(CallerScope caller, Recognition before, Recognition after, Application applicationBefore,
+        Application applicationAfter, string requestId)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return await connection.QuerySingleOrDefaultAsync<Guid?>("select entity_id from processed_commands where request_id = @requestId", new { requestId });
+        await using var transaction = await connection.BeginTransactionAsync();
+        var now = DateTime.UtcNow;
+        var first = await connection.ExecuteAsync("""
+            insert into processed_commands (request_id, command, entity_id, at) values (@requestId, @command, @Id, @now) on conflict do nothing
+            """, new { requestId, command = WithdrawalCommand, after.Id, now }, transaction);
+        if (first == 0) throw new ConcurrencyException($"request {requestId} was applied meanwhile");
+        // The feed names the change as every other ending does: the recognition's new state.
+        await UpdateRecognitionAsync(connection, transaction, caller, "recognition." + after.History[^1].Kind, before, after, now);
+        var updated = await connection.ExecuteAsync("""
+            update applications set status = @Status, history = @History::jsonb, version = @Version, updated_at = @UpdatedAt
+            where id = @Id and version = @PreviousVersion
+            """, ApplicationRow.Parameters(applicationAfter, applicationBefore.Version), transaction);
+        if (updated == 0) throw new ConcurrencyException($"application {applicationAfter.Id} changed meanwhile; read it again");
+        await changes.RecordAsync(transaction, caller, "application.rejected_after_publicity", "application", applicationAfter.Id, applicationBefore,
+            applicationAfter);
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>The command a request id was used for and the recognition it was applied to, if it was.</summary>
+    public async Task<(Guid EntityId, string Command)?> ProcessedCommandAsync(string requestId)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<ProcessedCommandRow>(
+            "select entity_id as EntityId, command from processed_commands where request_id = @requestId", new { requestId });
+        return row is null ? null : (row.EntityId, row.Command);
     }
 
     public async Task<Recognition?> ActiveRecognitionOfFactoryAsync(Guid factoryId) =>
@@ -270,6 +301,8 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
         if (updated == 0) throw new ConcurrencyException($"recognition {after.Id} changed meanwhile; read it again");
         await changes.RecordAsync(transaction, caller, kind, "recognition", after.Id, before, after);
     }
+
+    private sealed record ProcessedCommandRow(Guid EntityId, string Command);
 
     private sealed record CampaignRow(Guid Id, string Level, int Year, DateOnly SubmissionOpensOn, DateOnly SubmissionClosesOn, DateOnly DecisionDueOn,
         string Quotas, DateTime CreatedAt)

@@ -187,6 +187,23 @@ public sealed record Application(
 
     public Application Recognized(Guid recognitionId) => this with { RecognitionId = recognitionId };
 
+    /// <summary>
+    /// An approved application whose recognition was withdrawn after an objection upheld during publicity: rejected,
+    /// with the reason in its history. It keeps its recognition id, so the cancelled recognition stays traceable.
+    /// </summary>
+    public Application RejectAfterPublicity(CallerScope caller, string reason, DateTime now)
+    {
+        if (Status != ApplicationStatus.Approved)
+            throw new RuleViolationException([$"only an approved application is rejected after publicity; this one is {Describe(Status)}"]);
+        return this with
+        {
+            Status = ApplicationStatus.Rejected,
+            History = [.. History, new ReviewEntry("rejected_after_publicity", caller.Role.ToString().ToLowerInvariant(), caller.Name, reason, now)],
+            Version = Version + 1,
+            UpdatedAt = now,
+        };
+    }
+
     /// <summary>The construction areas the level requires that the scenarios do not cover, in the rule's words, or null.</summary>
     public string? CoverageGap(ReferenceCatalogs catalogs)
     {

@@ -1,11 +1,11 @@
+using SmartFactory.ServiceDefaults;
+
 namespace SmartFactory.Registry.Domain;
 
-/// <summary>Business dates are calendar days in China time; timestamps stay UTC.</summary>
+/// <summary>Business dates: today in China, and ISO dates in and out.</summary>
 public static class BusinessDates
 {
-    private static readonly TimeZoneInfo China = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-
-    public static DateOnly Today(this TimeProvider time) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), China).DateTime);
+    public static DateOnly Today(TimeProvider time) => time.Today();
 
     public static string Iso(this DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 

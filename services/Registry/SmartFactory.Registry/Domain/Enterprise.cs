@@ -56,6 +56,9 @@ public sealed record Enterprise(
     {
         if (caller.Role == Role.Ministry)
             throw new ForbiddenException("the ministry reads the registry; enterprises and cities maintain it");
+        // A service account reads every region, so letting it write would make it an authority everywhere.
+        if (caller.Role == Role.Service)
+            throw new ForbiddenException("a service account reads the registry; enterprises and cities maintain it");
     }
 
     private static (string Name, string RegionCode, string IndustryCode, EnterpriseSize Size, EnterpriseNature Nature) Validate(

@@ -28,6 +28,7 @@ public sealed record Recognition(
     DateOnly? EndedOn, string? EndReason, DateOnly? BanUntil, IReadOnlyList<RecognitionEvent> History, long Version)
 {
     public const int MaxReasonLength = 2000;
+    public const string ObjectionUpheld = "objection upheld during publicity (公示异议成立)";
 
     public bool IsLive => Status is RecognitionStatus.PendingPublicity or RecognitionStatus.Cultivating or RecognitionStatus.Active;
 
@@ -41,11 +42,13 @@ public sealed record Recognition(
                 RecognitionStatus.PendingPublicity, null, null, null, "", "", null, null, null,
                 [Event("approved", today, "awaiting publicity (公示)", caller, now)], 1);
 
-    /// <summary>After publicity the recognition takes effect for 3 years; the factory's lower one is superseded.</summary>
+    /// <summary>
+    /// After publicity the recognition takes effect for 3 years; the factory's lower one is superseded. The recognizing
+    /// authority, or the notices service delivering the result of a closed notice.
+    /// </summary>
     public Recognition TakeEffect(CallerScope caller, DateOnly on, DateOnly today, DateTime now)
     {
-        if (caller.Role != Level.Recognizer())
-            throw new ForbiddenException($"the recognizing authority makes a {Level.Chinese()} recognition take effect");
+        EnsureRecognizerOrService(caller, "makes a {0} recognition take effect");
         if (Status != RecognitionStatus.PendingPublicity)
             throw new RuleViolationException([$"only a recognition pending publicity takes effect; this one is {Describe(Status)}"]);
         var approvedOn = History[^1].On;
@@ -58,6 +61,20 @@ public sealed record Recognition(
             History = [.. History, Event("took_effect", on, $"valid until {on.AddYears(LevelRules.ValidityYears).Iso()}", caller, now)],
             Version = Version + 1,
         };
+    }
+
+    /// <summary>
+    /// An objection upheld during publicity (公示异议成立): the recognition never takes effect. The recognizing authority,
+    /// or the notices service delivering the result of a closed notice. The application is rejected with it
+    /// (<see cref="Application.RejectAfterPublicity"/>).
+    /// </summary>
+    public Recognition WithdrawAfterPublicity(CallerScope caller, string? reason, DateOnly today, DateTime now)
+    {
+        EnsureRecognizerOrService(caller, "withdraws a {0} recognition after publicity");
+        var text = Reason(reason, required: true, field: "reason");
+        if (Status != RecognitionStatus.PendingPublicity)
+            throw new RuleViolationException([$"only a recognition pending publicity is withdrawn after publicity; this one is {Describe(Status)}"]);
+        return End(RecognitionStatus.Cancelled, today, $"{ObjectionUpheld}: {text}", null, caller, now);
     }
 
     public Recognition SupersededBy(Recognition higher, CallerScope caller, DateOnly on, DateTime now) =>
@@ -192,6 +209,13 @@ public sealed record Recognition(
         RecognitionStatus.Cultivating => new Clock("cultivation_end", CultivationEndsOn!.Value),
         _ => null,
     };
+
+    /// <summary>The service role stands for no authority: it only delivers what the publicity procedure decided.</summary>
+    private void EnsureRecognizerOrService(CallerScope caller, string what)
+    {
+        if (caller.Role != Level.Recognizer() && caller.Role != Role.Service)
+            throw new ForbiddenException($"the recognizing authority {string.Format(what, Level.Chinese())}");
+    }
 
     private void EnsureLive()
     {

@@ -119,18 +119,37 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
 
         var recognition = await lifecycle.GetRecognitionOfApplicationAsync(caller, applicationId)
             ?? throw new NotFoundException($"no recognition of application {applicationId} in your scope");
-        if (await lifecycle.ProcessedCommandAsync(requestId) is { } applied)
-        {
-            if (applied != recognition.Item.Id) throw new ValidationException([new FieldViolation("request_id", "was used for another command")]);
-            return recognition.ToMessage();
-        }
+        if (await AlreadyApplied(requestId, TookEffectCommand, recognition.Item)) return recognition.ToMessage();
         var active = recognition.Item.TakeEffect(caller, on, Today(), Now());
         var lower = await lifecycle.ActiveRecognitionOfFactoryAsync(recognition.Item.FactoryId);
         if (lower is not null && lower.Level > active.Level)
             throw new RuleViolationException([$"the factory holds {Domain.LevelRules.Chinese(lower.Level)}, above {Domain.LevelRules.Chinese(active.Level)}"]);
-        await lifecycle.SaveRecognitionAsync(caller, "recognition.took_effect", recognition.Item, active,
+        await lifecycle.SaveRecognitionAsync(caller, TookEffectCommand, recognition.Item, active,
             lower is null ? null : (lower, lower.SupersededBy(active, caller, on, Now())), requestId);
         return (recognition with { Item = active }).ToMessage();
+    }
+
+    /// <summary>
+    /// An objection upheld during publicity: the pending recognition is cancelled and its application rejected, in one
+    /// transaction. Idempotent by request id, as <see cref="TakeEffect"/>.
+    /// </summary>
+    public async Task<Recognition> WithdrawAfterPublicity(WithdrawAfterPublicityRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var violations = new Violations();
+        var applicationId = RequiredId(violations, "application_id", request.ApplicationId);
+        var requestId = violations.Required("request_id", request.RequestId, 200);
+        violations.ThrowIfAny();
+
+        var recognition = await lifecycle.GetRecognitionOfApplicationAsync(caller, applicationId)
+            ?? throw new NotFoundException($"no recognition of application {applicationId} in your scope");
+        if (await AlreadyApplied(requestId, LifecycleStore.WithdrawalCommand, recognition.Item)) return recognition.ToMessage();
+        var withdrawn = recognition.Item.WithdrawAfterPublicity(caller, request.Reason, Today(), Now());
+        var application = await lifecycle.GetApplicationAsync(caller, applicationId)
+            ?? throw new NotFoundException($"application {applicationId} not found");
+        var rejected = application.Item.RejectAfterPublicity(caller, withdrawn.EndReason!, Now());
+        await lifecycle.SaveWithdrawalAsync(caller, recognition.Item, withdrawn, application.Item, rejected, requestId);
+        return (recognition with { Item = withdrawn }).ToMessage();
     }
 
     public async Task<Recognition> GetRecognition(GetRecognitionRequest request, ServerCallContext context) =>
@@ -227,6 +246,20 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var after = step(recognition.Item, caller);
         await lifecycle.SaveRecognitionAsync(caller, kind, recognition.Item, after);
         return (recognition with { Item = after }).ToMessage();
+    }
+
+    private const string TookEffectCommand = "recognition.took_effect";
+
+    /// <summary>
+    /// Whether a command with this request id was already applied to this recognition; a request id reused for another
+    /// recognition or another command is a mistake of the sender, refused rather than answered with the wrong result.
+    /// </summary>
+    private async Task<bool> AlreadyApplied(string requestId, string command, Domain.Recognition recognition)
+    {
+        if (await lifecycle.ProcessedCommandAsync(requestId) is not { } applied) return false;
+        if (applied.EntityId != recognition.Id || applied.Command != command)
+            throw new ValidationException([new FieldViolation("request_id", "was used for another command")]);
+        return true;
     }
 
     private async Task<Domain.ApplicantStanding> Standing(Domain.Factory factory, Domain.Level level, Guid? exclude)

@@ -1,0 +1,284 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using SmartFactory.Notices.Domain;
+using SmartFactory.ServiceDefaults;
+using SmartFactory.ServiceDefaults.Auth;
+using SmartFactory.ServiceDefaults.Data;
+
+namespace SmartFactory.Notices.Data;
+
+/// <summary>A command for the registry, waiting in the outbox.</summary>
+public sealed record OutboxMessage(Guid Id, string Kind, string Payload, int Attempts);
+
+public sealed record Filing(Guid Id, Guid NoticeId, string NoticeTitle, int Level, string FromRegion, string ToRegion, int ItemsTookEffect,
+    int ItemsRejected, DateTime FiledAt);
+
+/// <summary>
+/// The notices' SQL. Each command is one transaction with its audit row; the close writes the notice, its outcomes,
+/// the filing and the registry commands (outbox) together, so none is lost if the process dies after it.
+/// </summary>
+public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private const string NoticeColumns = """
+        id, title, level, authority_role as AuthorityRole, authority_region as AuthorityRegion, status, starts_on as StartsOn,
+        length_working_days as LengthWorkingDays, ends_on as EndsOn, published_at as PublishedAt, closed_at as ClosedAt, version,
+        created_at as CreatedAt
+        """;
+
+    public async Task InsertNoticeAsync(CallerScope caller, Notice notice)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("""
+            insert into notices (id, title, level, authority_role, authority_region, status, starts_on, length_working_days, ends_on, version, created_at)
+            values (@Id, @Title, @Level, @AuthorityRole, @AuthorityRegion, @Status, @StartsOn, @LengthWorkingDays, @EndsOn, @Version, @CreatedAt)
+            """, new
+        {
+            notice.Id, notice.Title, Level = (int)notice.Level, AuthorityRole = notice.AuthorityRole.ToString(), notice.AuthorityRegion,
+            Status = notice.Status.ToString(), notice.StartsOn, notice.LengthWorkingDays, notice.EndsOn, notice.Version, notice.CreatedAt,
+        }, transaction);
+        await connection.ExecuteAsync("""
+            insert into notice_items (id, notice_id, position, application_id, enterprise_name, factory_name, region_code, industry_code, level)
+            values (@Id, @NoticeId, @Position, @ApplicationId, @EnterpriseName, @FactoryName, @RegionCode, @IndustryCode, @Level)
+            """, notice.Items.Select(i => new
+        {
+            i.Id, NoticeId = notice.Id, i.Position, i.ApplicationId, i.EnterpriseName, i.FactoryName, i.RegionCode, i.IndustryCode, Level = (int)i.Level,
+        }), transaction);
+        await audit.WriteAsync(transaction, caller, "notice.drafted", "notice", notice.Id.ToString(), null, notice);
+        await transaction.CommitAsync();
+    }
+
+    public async Task<Notice?> GetNoticeAsync(Guid id)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<NoticeRow>($"select {NoticeColumns} from notices where id = @id", new { id });
+        return row is null ? null : row.ToDomain(await ItemsAsync(connection, [id]));
+    }
+
+    /// <summary>Published and closed notices, newest first; with an authority, its drafts too.</summary>
+    public async Task<(IReadOnlyList<Notice> Items, int Total)> ListNoticesAsync(CallerScope? draftsOf, int offset, int limit)
+    {
+        var condition = draftsOf is null
+            ? "status <> 'Draft'"
+            : "(status <> 'Draft' or (authority_role = @role and authority_region = @region))";
+        var parameters = new { role = draftsOf?.Role.ToString(), region = draftsOf?.Region, offset, limit };
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var total = await connection.ExecuteScalarAsync<int>($"select count(*) from notices where {condition}", parameters);
+        var rows = (await connection.QueryAsync<NoticeRow>(
+            $"select {NoticeColumns} from notices where {condition} order by coalesce(published_at, created_at) desc, id offset @offset limit @limit",
+            parameters)).ToList();
+        var items = await ItemsAsync(connection, [.. rows.Select(r => r.Id)]);
+        return ([.. rows.Select(r => r.ToDomain(items))], total);
+    }
+
+    /// <summary>Applications already listed by a notice that has not closed: an application is publicized once.</summary>
+    public async Task<IReadOnlyList<Guid>> ApplicationsInOpenNoticesAsync(IReadOnlyList<Guid> applicationIds)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return [.. await connection.QueryAsync<Guid>("""
+            select i.application_id from notice_items i join notices n on n.id = i.notice_id
+            where n.status <> 'Closed' and i.application_id = any(@applicationIds)
+            """, new { applicationIds = applicationIds.ToArray() })];
+    }
+
+    public async Task PublishAsync(CallerScope caller, Notice before, Notice after)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await UpdateNoticeAsync(connection, transaction, before, after);
+        await audit.WriteAsync(transaction, caller, "notice.published", "notice", after.Id.ToString(), before, after);
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>The close, its outcomes, its filing and its commands to the registry: all or nothing.</summary>
+    public async Task CloseAsync(CallerScope caller, Notice before, Notice after, IReadOnlyList<(string Kind, object Payload)> commands, Filing? filing, DateTime now)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await UpdateNoticeAsync(connection, transaction, before, after);
+        await connection.ExecuteAsync("update notice_items set outcome = @Outcome where id = @Id",
+            after.Items.Select(i => new { i.Id, i.Outcome }), transaction);
+        await connection.ExecuteAsync("""
+            insert into outbox (id, kind, payload, created_at, next_attempt_at) values (@Id, @Kind, @Payload::jsonb, @now, @now)
+            """, commands.Select(c => new { Id = Guid.CreateVersion7(), c.Kind, Payload = JsonSerializer.Serialize(c.Payload, Json), now }), transaction);
+        if (filing is not null)
+            await connection.ExecuteAsync("""
+                insert into filings (id, notice_id, notice_title, level, from_region, to_region, items_took_effect, items_rejected, filed_at)
+                values (@Id, @NoticeId, @NoticeTitle, @Level, @FromRegion, @ToRegion, @ItemsTookEffect, @ItemsRejected, @FiledAt)
+                """, filing, transaction);
+        await audit.WriteAsync(transaction, caller, "notice.closed", "notice", after.Id.ToString(), before, after);
+        await transaction.CommitAsync();
+    }
+
+    public async Task<IReadOnlyList<Notice>> NoticesToCloseAsync(DateOnly today)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var rows = (await connection.QueryAsync<NoticeRow>($"select {NoticeColumns} from notices where status = 'Published' and ends_on < @today",
+            new { today })).ToList();
+        var items = await ItemsAsync(connection, [.. rows.Select(r => r.Id)]);
+        return [.. rows.Select(r => r.ToDomain(items))];
+    }
+
+    public async Task<IReadOnlyList<Filing>> ListFilingsAsync(string toRegion)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return [.. await connection.QueryAsync<Filing>("""
+            select id, notice_id as NoticeId, notice_title as NoticeTitle, level, from_region as FromRegion, to_region as ToRegion,
+                items_took_effect as ItemsTookEffect, items_rejected as ItemsRejected, filed_at as FiledAt
+            from filings where to_region = @toRegion order by filed_at desc
+            """, new { toRegion })];
+    }
+
+    // ----- objections
+
+    /// <summary>
+    /// Stores an objection with its evidence. With an idempotency key seen before, stores nothing and answers the first
+    /// objection's receipt (a double click files one objection).
+    /// </summary>
+    public async Task<Objection> InsertObjectionAsync(Objection objection, IReadOnlyList<EvidenceUpload> uploads, string? idempotencyKey)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var inserted = await connection.ExecuteAsync("""
+            insert into objections (id, receipt_number, notice_id, item_id, objector_name, contact_phone, organisation, grounds, status,
+                resolution_reason, filed_at, version, idempotency_key)
+            values (@Id, @ReceiptNumber, @NoticeId, @ItemId, @ObjectorName, @ContactPhone, @Organisation, @Grounds, @Status,
+                @ResolutionReason, @FiledAt, @Version, @IdempotencyKey)
+            on conflict (idempotency_key) do nothing
+            """, new
+        {
+            objection.Id, objection.ReceiptNumber, objection.NoticeId, objection.ItemId, objection.ObjectorName, objection.ContactPhone,
+            objection.Organisation, objection.Grounds, objection.Status, objection.ResolutionReason, objection.FiledAt, objection.Version,
+            IdempotencyKey = idempotencyKey,
+        }, transaction);
+        if (inserted == 0)
+        {
+            var first = await connection.QuerySingleAsync<Guid>("select id from objections where idempotency_key = @idempotencyKey", new { idempotencyKey }, transaction);
+            await transaction.RollbackAsync();
+            return (await GetObjectionAsync(first))!;
+        }
+        await connection.ExecuteAsync("""
+            insert into evidence (id, objection_id, file_name, content_type, size, sha256, content)
+            values (@Id, @ObjectionId, @FileName, @ContentType, @Size, @Sha256, @Content)
+            """, objection.Evidence.Select((e, i) => new { e.Id, ObjectionId = objection.Id, e.FileName, e.ContentType, e.Size, e.Sha256, uploads[i].Content }),
+            transaction);
+        // The audit names the objector: it is read by officials only, like the objection itself.
+        await audit.WriteAsync(transaction, "public", objection.ObjectorName, "public", "", "objection.filed", "objection", objection.Id.ToString(), null,
+            objection with { Evidence = objection.Evidence });
+        await transaction.CommitAsync();
+        return objection;
+    }
+
+    public async Task<Objection?> GetObjectionAsync(Guid id) => (await ObjectionsAsync("o.id = @id", new { id })).SingleOrDefault();
+
+    public Task<IReadOnlyList<Objection>> ListObjectionsAsync(Guid noticeId) => ObjectionsAsync("o.notice_id = @noticeId", new { noticeId });
+
+    public async Task UpdateObjectionAsync(CallerScope caller, Objection before, Objection after)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var updated = await connection.ExecuteAsync("""
+            update objections set status = @Status, resolution_reason = @ResolutionReason, resolved_at = @ResolvedAt, version = @Version
+            where id = @Id and version = @Version - 1
+            """, after, transaction);
+        if (updated == 0) throw new ConcurrencyException($"objection {after.Id} changed meanwhile; read it again");
+        await audit.WriteAsync(transaction, caller, "objection." + after.Status, "objection", after.Id.ToString(), before, after);
+        await transaction.CommitAsync();
+    }
+
+    public async Task<(EvidenceFile Info, byte[] Content)?> GetEvidenceAsync(Guid objectionId, Guid evidenceId)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<(Guid Id, string FileName, string ContentType, long Size, string Sha256, byte[] Content)>("""
+            select id, file_name, content_type, size, sha256, content from evidence where objection_id = @objectionId and id = @evidenceId
+            """, new { objectionId, evidenceId });
+        return row.Content is null ? null : (new EvidenceFile(row.Id, row.FileName, row.ContentType, row.Size, row.Sha256), row.Content);
+    }
+
+    // ----- outbox
+
+    /// <summary>
+    /// Hands each due command to <paramref name="deliver"/>, one at a time, under a row lock that other replicas skip.
+    /// Delivered commands are marked; failed ones wait longer each time, and a permanent refusal is kept as failed.
+    /// </summary>
+    public async Task<int> DeliverDueAsync(Func<OutboxMessage, Task<(bool Delivered, bool Permanent, string? Error)>> deliver, DateTime now, int batch = 20)
+    {
+        var delivered = 0;
+        for (var i = 0; i < batch; i++)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            var message = await connection.QuerySingleOrDefaultAsync<OutboxMessage>("""
+                select id, kind, payload::text as Payload, attempts from outbox
+                where delivered_at is null and failed_at is null and next_attempt_at <= @now
+                order by created_at, id limit 1 for update skip locked
+                """, new { now }, transaction);
+            if (message is null) break;
+            var (ok, permanent, error) = await deliver(message);
+            var backoff = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, message.Attempts)));
+            await connection.ExecuteAsync("""
+                update outbox set attempts = attempts + 1, last_error = @error,
+                    delivered_at = case when @ok then @now end,
+                    failed_at = case when @permanent then @now end,
+                    next_attempt_at = @next
+                where id = @Id
+                """, new { message.Id, ok, permanent, error, now, next = now + backoff }, transaction);
+            await transaction.CommitAsync();
+            if (ok) delivered++;
+        }
+        return delivered;
+    }
+
+    private async Task<IReadOnlyList<Objection>> ObjectionsAsync(string condition, object parameters)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var rows = (await connection.QueryAsync<ObjectionRow>($"""
+            select o.id, o.receipt_number as ReceiptNumber, o.notice_id as NoticeId, o.item_id as ItemId, o.objector_name as ObjectorName,
+                o.contact_phone as ContactPhone, o.organisation, o.grounds, o.status, o.resolution_reason as ResolutionReason,
+                o.filed_at as FiledAt, o.resolved_at as ResolvedAt, o.version
+            from objections o where {condition} order by o.filed_at, o.id
+            """, parameters)).ToList();
+        var evidence = (await connection.QueryAsync<(Guid ObjectionId, Guid Id, string FileName, string ContentType, long Size, string Sha256)>(
+            "select objection_id, id, file_name, content_type, size, sha256 from evidence where objection_id = any(@ids) order by id",
+            new { ids = rows.Select(r => r.Id).ToArray() })).ToLookup(e => e.ObjectionId);
+        return [.. rows.Select(r => new Objection(r.Id, r.ReceiptNumber, r.NoticeId, r.ItemId, r.ObjectorName, r.ContactPhone, r.Organisation,
+            r.Grounds, [.. evidence[r.Id].Select(e => new EvidenceFile(e.Id, e.FileName, e.ContentType, e.Size, e.Sha256))], r.Status,
+            r.ResolutionReason, r.FiledAt, r.ResolvedAt, r.Version))];
+    }
+
+    private static async Task UpdateNoticeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Notice before, Notice after)
+    {
+        var updated = await connection.ExecuteAsync("""
+            update notices set status = @Status, published_at = @PublishedAt, closed_at = @ClosedAt, version = @Version
+            where id = @Id and version = @PreviousVersion
+            """, new { after.Id, Status = after.Status.ToString(), after.PublishedAt, after.ClosedAt, after.Version, PreviousVersion = before.Version },
+            transaction);
+        if (updated == 0) throw new ConcurrencyException($"notice {after.Id} changed meanwhile; read it again");
+    }
+
+    private static async Task<ILookup<Guid, NoticeItem>> ItemsAsync(NpgsqlConnection connection, Guid[] noticeIds) =>
+        (await connection.QueryAsync<ItemRow>("""
+            select notice_id as NoticeId, id, position, application_id as ApplicationId, enterprise_name as EnterpriseName,
+                factory_name as FactoryName, region_code as RegionCode, industry_code as IndustryCode, level, outcome
+            from notice_items where notice_id = any(@noticeIds) order by position
+            """, new { noticeIds })).ToLookup(i => i.NoticeId, i => i.ToDomain());
+
+    private sealed record NoticeRow(Guid Id, string Title, int Level, string AuthorityRole, string AuthorityRegion, string Status, DateOnly StartsOn,
+        int LengthWorkingDays, DateOnly EndsOn, DateTime? PublishedAt, DateTime? ClosedAt, long Version, DateTime CreatedAt)
+    {
+        public Notice ToDomain(ILookup<Guid, NoticeItem> items) => new(Id, Title, (RecognitionLevel)Level, Enum.Parse<Role>(AuthorityRole),
+            AuthorityRegion, Enum.Parse<NoticeStatus>(Status), StartsOn, LengthWorkingDays, EndsOn, [.. items[Id]], PublishedAt, ClosedAt, Version, CreatedAt);
+    }
+
+    private sealed record ItemRow(Guid NoticeId, Guid Id, int Position, Guid ApplicationId, string EnterpriseName, string FactoryName,
+        string RegionCode, string IndustryCode, int Level, string? Outcome)
+    {
+        public NoticeItem ToDomain() => new(Id, Position, ApplicationId, EnterpriseName, FactoryName, RegionCode, IndustryCode, (RecognitionLevel)Level, Outcome);
+    }
+
+    private sealed record ObjectionRow(Guid Id, string ReceiptNumber, Guid NoticeId, Guid ItemId, string ObjectorName, string ContactPhone,
+        string Organisation, string Grounds, string Status, string ResolutionReason, DateTime FiledAt, DateTime? ResolvedAt, long Version);
+}

@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using SmartFactory.ServiceDefaults;
+using SmartFactory.ServiceDefaults.Auth;
+
+namespace SmartFactory.Notices.Domain;
+
+/// <summary>A file an objector sends; its type is what its first bytes say, not what its name or header claims.</summary>
+public sealed record EvidenceUpload(string? FileName, string? ContentType, byte[] Content);
+
+public sealed record EvidenceFile(Guid Id, string FileName, string ContentType, long Size, string Sha256);
+
+/// <summary>
+/// A named objection (异议) to one item of a published notice, filed during its period. The objector's identity
+/// (name, phone, organisation) is seen by the publishing authority only.
+/// </summary>
+public sealed partial record Objection(
+    Guid Id, string ReceiptNumber, Guid NoticeId, Guid ItemId, string ObjectorName, string ContactPhone, string Organisation, string Grounds,
+    IReadOnlyList<EvidenceFile> Evidence, string Status, string ResolutionReason, DateTime FiledAt, DateTime? ResolvedAt, long Version)
+{
+    public const int MaxGroundsLength = 5000;
+    public const int MaxFiles = 5;
+    public const int MaxFileBytes = 10 * 1024 * 1024;
+
+    /// <summary>Files an objection: refused with a clear message when anonymous, out of the period, or malformed.</summary>
+    public static Objection File(Notice notice, string? itemId, string? name, string? phone, string? organisation, string? grounds,
+        IReadOnlyList<EvidenceUpload> uploads, DateOnly today, Guid id, string receiptNumber, DateTime now)
+    {
+        if (!notice.AcceptsObjectionsOn(today))
+            throw new RuleViolationException([notice.Status == NoticeStatus.Published && today < notice.StartsOn
+                ? $"objections are accepted from {notice.StartsOn:yyyy-MM-dd} to {notice.EndsOn:yyyy-MM-dd}"
+                : $"the publicity period ended on {notice.EndsOn:yyyy-MM-dd}; objections are no longer accepted"]);
+        var violations = new Violations();
+        var item = Guid.TryParse(itemId, out var itemGuid) ? notice.Items.FirstOrDefault(i => i.Id == itemGuid) : null;
+        if (item is null) violations.Add("item_id", "name an item of this notice");
+        var realName = name?.Trim() ?? "";
+        if (realName.Length == 0 || Anonymous().IsMatch(realName))
+            violations.Add("objector_name", "a real name is required: anonymous objections are not accepted (实名)");
+        else if (realName.Length > 50) violations.Add("objector_name", "must be at most 50 characters");
+        var contact = phone?.Trim() ?? "";
+        if (!Phone().IsMatch(contact)) violations.Add("contact_phone", "a mobile (1XXXXXXXXXX) or landline (0XX-XXXXXXXX) number is required");
+        var org = organisation?.Trim() ?? "";
+        if (org.Length > 200) violations.Add("organisation", "must be at most 200 characters");
+        var text = violations.Required("grounds", grounds, MaxGroundsLength);
+        var evidence = CheckEvidence(uploads, violations);
+        violations.ThrowIfAny();
+        return new Objection(id, receiptNumber, notice.Id, item!.Id, realName, contact, org, text, evidence, "pending", "", now, null, 1);
+    }
+
+    /// <summary>The publishing authority upholds or dismisses an objection, with its reason, before the notice closes.</summary>
+    public Objection Resolve(Notice notice, CallerScope caller, long expectedVersion, bool upheld, string? reason, DateTime now)
+    {
+        if (!notice.IsAuthority(caller)) throw new NotFoundException($"objection {Id} not found");
+        if (expectedVersion != Version) throw new ConcurrencyException($"objection {Id} changed since version {expectedVersion}; read it again");
+        if (Status != "pending") throw new RuleViolationException([$"the objection was {Status} already"]);
+        if (notice.Status == NoticeStatus.Closed) throw new RuleViolationException(["the notice is closed"]);
+        var violations = new Violations();
+        var text = violations.Required("reason", reason, MaxGroundsLength);
+        violations.ThrowIfAny();
+        return this with { Status = upheld ? "upheld" : "dismissed", ResolutionReason = text, ResolvedAt = now, Version = Version + 1 };
+    }
+
+    /// <summary>Receipts look like YY-20261122-4821: a prefix for objections, the filing date, and a random part.</summary>
+    public static string NewReceiptNumber(DateOnly today) => $"YY-{today:yyyyMMdd}-{RandomNumberGenerator.GetInt32(0, 1_000_000):D6}";
+
+    private static List<EvidenceFile> CheckEvidence(IReadOnlyList<EvidenceUpload> uploads, Violations violations)
+    {
+        if (uploads.Count > MaxFiles) violations.Add("evidence", $"at most {MaxFiles} files (got {uploads.Count})");
+        var files = new List<EvidenceFile>();
+        for (var i = 0; i < uploads.Count; i++)
+        {
+            var upload = uploads[i];
+            var field = $"evidence[{i}]";
+            var name = upload.FileName?.Trim() ?? "";
+            if (name.Length is 0 or > 200) violations.Add($"{field}.file_name", "is required, at most 200 characters");
+            if (upload.Content.Length == 0) { violations.Add($"{field}.content", "is empty"); continue; }
+            if (upload.Content.Length > MaxFileBytes)
+            {
+                violations.Add($"{field}.content", $"is {upload.Content.Length / 1024 / 1024.0:F1} MiB; at most 10 MiB per file");
+                continue;
+            }
+            var sniffed = Sniff(upload.Content);
+            if (sniffed is null) violations.Add($"{field}.content", "is not a PDF, JPEG or PNG file");
+            else if (!string.IsNullOrEmpty(upload.ContentType) && !string.Equals(upload.ContentType, sniffed, StringComparison.OrdinalIgnoreCase))
+                violations.Add($"{field}.content_type", $"says {upload.ContentType} but the file is {sniffed}");
+            files.Add(new EvidenceFile(Guid.CreateVersion7(), name, sniffed ?? "", upload.Content.Length,
+                Convert.ToHexStringLower(SHA256.HashData(upload.Content))));
+        }
+        return files;
+    }
+
+    /// <summary>The file's type from its signature: %PDF-, FF D8 FF, or the PNG signature.</summary>
+    public static string? Sniff(ReadOnlySpan<byte> content) =>
+        content.StartsWith("%PDF-"u8) ? "application/pdf"
+        : content.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) ? "image/jpeg"
+        : content.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) ? "image/png"
+        : null;
+
+    [GeneratedRegex(@"^(匿名|anonymous|anon|无名氏|某某|n/?a)$", RegexOptions.IgnoreCase)]
+    private static partial Regex Anonymous();
+
+    [GeneratedRegex(@"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")]
+    private static partial Regex Phone();
+}

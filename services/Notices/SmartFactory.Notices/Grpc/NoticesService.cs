@@ -1,0 +1,223 @@
+using Microsoft.Extensions.Options;
+using SmartFactory.Contracts.Notices.V1;
+using SmartFactory.Grpc;
+using SmartFactory.Notices.Data;
+using SmartFactory.Notices.Jobs;
+using SmartFactory.ServiceDefaults;
+using SmartFactory.ServiceDefaults.Auth;
+using StackExchange.Redis;
+using Domain = SmartFactory.Notices.Domain;
+using RegistryV1 = SmartFactory.Contracts.Registry.V1;
+
+namespace SmartFactory.Notices.Grpc;
+
+public sealed class NoticesOptions
+{
+    /// <summary>The publicity period in working days when a notice does not say (DOMAIN.md: practice is 5 or 7).</summary>
+    public int DefaultLengthWorkingDays { get; set; } = 5;
+    /// <summary>Objections one client may file per minute.</summary>
+    public int ObjectionsPerMinute { get; set; } = 5;
+}
+
+/// <summary>smartfactory.notices.v1.NoticesService.</summary>
+public sealed class NoticesService(NoticesStore store, RegistryClient registry, NoticeCloser closer, IConnectionMultiplexer redis,
+    IOptions<NoticesOptions> options, TimeProvider time, ILogger<NoticesService> logger)
+{
+    public async Task<Notice> CreateNotice(CreateNoticeRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var violations = new Violations();
+        var startsOn = ParseDate(violations, "starts_on", request.StartsOn);
+        var ids = request.ApplicationIds.Select(id => id.Trim()).ToList();
+        var duplicates = ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        var items = new List<Domain.NoticeItem>();
+        var authorization = context.HttpContext.Request.Headers.Authorization.ToString();
+        foreach (var id in ids.Distinct())
+        {
+            // Read with the caller's own token: an application outside its scope is simply not found.
+            var item = await ApprovedItemAsync(id, authorization, context.CancellationToken);
+            if (item is null) violations.Add("application_ids", $"'{id}' is not an approved application awaiting publicity in your scope");
+            else items.Add(item);
+        }
+        var listed = await store.ApplicationsInOpenNoticesAsync([.. items.Select(i => i.ApplicationId)]);
+        foreach (var id in listed) violations.Add("application_ids", $"'{id}' is already listed by a notice that has not closed");
+        violations.ThrowIfAny();
+
+        var notice = Domain.Notice.Draft(caller, request.Title, items, duplicates, startsOn, request.LengthWorkingDays,
+            options.Value.DefaultLengthWorkingDays, Domain.WorkingDayCalendar.Load(), time.Today(), Guid.CreateVersion7(), Now());
+        await store.InsertNoticeAsync(caller, notice);
+        return notice.ToMessage();
+    }
+
+    public async Task<Notice> PublishNotice(NoticeActionRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var notice = await NoticeFor(caller, request.Id);
+        var published = notice.Publish(caller, request.ExpectedVersion, time.Today(), Now());
+        await store.PublishAsync(caller, notice, published);
+        return published.ToMessage();
+    }
+
+    public async Task<Notice> GetNotice(GetNoticeRequest request, ServerCallContext context) =>
+        (await NoticeFor(OptionalCaller(context), request.Id)).ToMessage();
+
+    public async Task<ListNoticesResponse> ListNotices(ListNoticesRequest request, ServerCallContext context)
+    {
+        var caller = request.IncludeDrafts ? CallerScope.FromPrincipal(context.User) : null;
+        var violations = new Violations();
+        if (request.PageSize is < 0 or > 100) violations.Add("page_size", "must be between 1 and 100");
+        var offset = 0;
+        if (request.PageToken.Length > 0 && (!int.TryParse(request.PageToken, out offset) || offset < 0))
+            violations.Add("page_token", "is not a token this service issued");
+        violations.ThrowIfAny();
+        var size = request.PageSize == 0 ? 20 : request.PageSize;
+        var (notices, total) = await store.ListNoticesAsync(caller, offset, size);
+        return new ListNoticesResponse
+        {
+            Notices = { notices.Select(n => n.ToMessage()) }, TotalSize = total,
+            NextPageToken = offset + size < total ? (offset + size).ToString() : "",
+        };
+    }
+
+    /// <summary>
+    /// Public, no token. Rate-limited per client in Redis; a repeated idempotency key answers the first receipt. The
+    /// answer is the receipt only: nothing of the objector comes back.
+    /// </summary>
+    public async Task<ObjectionReceipt> FileObjection(FileObjectionRequest request, ServerCallContext context)
+    {
+        var notice = await NoticeFor(null, request.NoticeId);
+        var key = request.IdempotencyKey.Trim();
+        if (key.Length > 100) throw new ValidationException([new FieldViolation("idempotency_key", "must be at most 100 characters")]);
+        await EnforceRateLimitAsync(context);
+        var today = time.Today();
+        var uploads = request.Evidence.Select(e => e.ToDomain()).ToList();
+        var objection = Domain.Objection.File(notice, request.ItemId, request.ObjectorName, request.ContactPhone, request.Organisation,
+            request.Grounds, uploads, today, Guid.CreateVersion7(), Domain.Objection.NewReceiptNumber(today), Now());
+        var stored = await store.InsertObjectionAsync(objection, uploads, key.Length == 0 ? null : key);
+        return new ObjectionReceipt
+        {
+            ReceiptNumber = stored.ReceiptNumber, NoticeId = stored.NoticeId.ToString(), ItemId = stored.ItemId.ToString(),
+            FiledAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.SpecifyKind(stored.FiledAt, DateTimeKind.Utc)),
+        };
+    }
+
+    public async Task<ListObjectionsResponse> ListObjections(ListObjectionsRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var notice = await NoticeFor(caller, request.NoticeId);
+        if (!notice.IsAuthority(caller)) throw new NotFoundException($"notice {request.NoticeId} has no objections you can see");
+        return new ListObjectionsResponse { Objections = { (await store.ListObjectionsAsync(notice.Id)).Select(o => o.ToMessage()) } };
+    }
+
+    public async Task<Evidence> GetEvidence(GetEvidenceRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var objection = await ObjectionFor(caller, request.ObjectionId);
+        var evidence = Guid.TryParse(request.EvidenceId, out var evidenceId) ? await store.GetEvidenceAsync(objection.Item.Id, evidenceId) : null;
+        if (evidence is not { } found) throw new NotFoundException($"evidence {request.EvidenceId} not found");
+        return new Evidence { Info = found.Info.ToMessage(), Content = Google.Protobuf.ByteString.CopyFrom(found.Content) };
+    }
+
+    public async Task<Objection> ResolveObjection(ResolveObjectionRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var (objection, notice) = await ObjectionFor(caller, request.Id);
+        var resolved = objection.Resolve(notice, caller, request.ExpectedVersion, request.Upheld, request.Reason, Now());
+        await store.UpdateObjectionAsync(caller, objection, resolved);
+        return resolved.ToMessage();
+    }
+
+    public async Task<Notice> CloseNotice(NoticeActionRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        var notice = await NoticeFor(caller, request.Id);
+        if (!notice.IsAuthority(caller)) throw new NotFoundException($"notice {request.Id} not found");
+        return (await closer.CloseAsync(notice, caller, request.ExpectedVersion)).ToMessage();
+    }
+
+    public async Task<ListFilingsResponse> ListFilings(ListFilingsRequest request, ServerCallContext context)
+    {
+        var caller = CallerScope.FromPrincipal(context.User);
+        if (caller.Role is not (Role.Province or Role.Ministry)) return new ListFilingsResponse();
+        var filings = await store.ListFilingsAsync(caller.Region);
+        return new ListFilingsResponse
+        {
+            Filings = { filings.Select(f => new SmartFactory.Contracts.Notices.V1.Filing
+            {
+                Id = f.Id.ToString(), NoticeId = f.NoticeId.ToString(), NoticeTitle = f.NoticeTitle, Level = f.Level, FromRegion = f.FromRegion,
+                ToRegion = f.ToRegion, ItemsTookEffect = f.ItemsTookEffect, ItemsRejected = f.ItemsRejected,
+                FiledAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.SpecifyKind(f.FiledAt, DateTimeKind.Utc)),
+            }) },
+        };
+    }
+
+    private async Task<Domain.NoticeItem?> ApprovedItemAsync(string applicationId, string authorization, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var application = await registry.GetApplicationAsync(applicationId, authorization, cancellationToken);
+            if (application.RecognitionId.Length == 0) return null;
+            var recognition = await registry.GetRecognitionAsync(application.RecognitionId, authorization, cancellationToken);
+            if (recognition.Status != RegistryV1.RecognitionStatus.PendingPublicity) return null;
+            return new Domain.NoticeItem(Guid.CreateVersion7(), 0, Guid.Parse(application.Id), recognition.EnterpriseName, recognition.FactoryName,
+                recognition.RegionCode, recognition.IndustryCode, (Domain.RecognitionLevel)(int)recognition.Level, null);
+        }
+        catch (RpcException e) when (e.Status is StatusCode.NotFound or StatusCode.InvalidArgument)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Drafts are their authority's only; everyone else, the public included, sees published and closed notices.</summary>
+    private async Task<Domain.Notice> NoticeFor(CallerScope? caller, string id)
+    {
+        var notice = Guid.TryParse(id, out var guid) ? await store.GetNoticeAsync(guid) : null;
+        if (notice is null || (notice.Status == Domain.NoticeStatus.Draft && (caller is null || !notice.IsAuthority(caller))))
+            throw new NotFoundException($"notice {id} not found");
+        return notice;
+    }
+
+    private async Task<(Domain.Objection Item, Domain.Notice Notice)> ObjectionFor(CallerScope caller, string id)
+    {
+        var objection = Guid.TryParse(id, out var guid) ? await store.GetObjectionAsync(guid) : null;
+        var notice = objection is null ? null : await store.GetNoticeAsync(objection.NoticeId);
+        if (objection is null || notice is null || !notice.IsAuthority(caller)) throw new NotFoundException($"objection {id} not found");
+        return (objection, notice);
+    }
+
+    /// <summary>A fixed window per client and minute. Redis is a limiter, not a record: if it is down, objections still go in.</summary>
+    private async Task EnforceRateLimitAsync(ServerCallContext context)
+    {
+        var client = context.RequestHeaders.GetValue("x-forwarded-for")?.Split(',')[0].Trim()
+            ?? context.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var window = time.GetUtcNow().ToUnixTimeSeconds() / 60;
+        var key = $"smartfactory:notices:objections:{client}:{window}";
+        long count;
+        try
+        {
+            var database = redis.GetDatabase();
+            count = await database.StringIncrementAsync(key);
+            if (count == 1) await database.KeyExpireAsync(key, TimeSpan.FromMinutes(2));
+        }
+        catch (RedisException e)
+        {
+            logger.LogWarning(e, "Rate limit unavailable; accepting the objection");
+            return;
+        }
+        if (count > options.Value.ObjectionsPerMinute)
+            throw new RpcException(StatusCode.ResourceExhausted, "too many objections from your address; try again in a minute");
+    }
+
+    private static CallerScope? OptionalCaller(ServerCallContext context) =>
+        context.User.Identity?.IsAuthenticated == true ? CallerScope.FromPrincipal(context.User) : null;
+
+    private static DateOnly? ParseDate(Violations violations, string field, string value)
+    {
+        if (value.Length == 0) return null;
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", out var date)) return date;
+        violations.Add(field, $"'{value}' is not a date (YYYY-MM-DD)");
+        return null;
+    }
+
+    private DateTime Now() => time.GetUtcNow().UtcDateTime;
+}

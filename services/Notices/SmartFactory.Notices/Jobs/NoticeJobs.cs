@@ -1,0 +1,106 @@
+using System.Text.Json;
+using SmartFactory.Contracts.Registry.V1;
+using SmartFactory.Grpc;
+using SmartFactory.Notices.Data;
+using SmartFactory.Notices.Grpc;
+using SmartFactory.ServiceDefaults;
+using SmartFactory.ServiceDefaults.Auth;
+using StackExchange.Redis;
+
+namespace SmartFactory.Notices.Jobs;
+
+/// <summary>
+/// Two background loops. The relay delivers the outbox to the registry every few seconds (each row under a lock that
+/// other replicas skip), with the service's own token, until the registry acknowledges it. The closer closes notices
+/// whose period has ended and whose objections are all resolved, once an hour, on the replica holding the Redis lock.
+/// </summary>
+public sealed class NoticeJobs(NoticesStore store, NoticeCloser closer, RegistryClient registry, ServiceTokens tokens, IConnectionMultiplexer redis,
+    TimeProvider time, IConfiguration configuration, ILogger<NoticeJobs> logger) : BackgroundService
+{
+    private static readonly CallerScope System = new("system", "notice closing job", Role.Service, "", null);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Delivers what is due now; answers how many commands the registry acknowledged.</summary>
+    public Task<int> RelayOnceAsync(CancellationToken cancellationToken = default) =>
+        store.DeliverDueAsync(message => DeliverAsync(message, cancellationToken), time.GetUtcNow().UtcDateTime);
+
+    /// <summary>Closes every notice whose period ended before today and that has no objection pending.</summary>
+    public async Task<int> CloseDueAsync()
+    {
+        var closed = 0;
+        foreach (var notice in await store.NoticesToCloseAsync(time.Today()))
+        {
+            try
+            {
+                await closer.CloseAsync(notice, System, expectedVersion: null);
+                closed++;
+            }
+            catch (DomainException e)
+            {
+                logger.LogInformation("Notice {Notice} not closed yet: {Reason}", notice.Id, e.Message);
+            }
+        }
+        return closed;
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
+        Loop("relay", "Notices:RelayEnabled", TimeSpan.FromSeconds(configuration.GetValue("Notices:RelayIntervalSeconds", 2)),
+            () => RelayOnceAsync(stoppingToken), stoppingToken),
+        Loop("closer", "Notices:CloseJobEnabled", TimeSpan.FromMinutes(configuration.GetValue("Notices:CloseIntervalMinutes", 60)),
+            CloseLockedAsync, stoppingToken));
+
+    private async Task<int> CloseLockedAsync()
+    {
+        var database = redis.GetDatabase();
+        var token = Guid.NewGuid().ToString();
+        const string key = "smartfactory:notices:close-job";
+        if (!await database.LockTakeAsync(key, token, TimeSpan.FromMinutes(30))) return 0;
+        try { return await CloseDueAsync(); }
+        finally { await database.LockReleaseAsync(key, token); }
+    }
+
+    private async Task Loop(string name, string enabledKey, TimeSpan interval, Func<Task<int>> run, CancellationToken stoppingToken)
+    {
+        if (!configuration.GetValue(enabledKey, true)) return;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try { await run(); }
+            catch (Exception e) when (e is not OperationCanceledException) { logger.LogError(e, "Notice {Job} failed; retrying", name); }
+            try { await Task.Delay(interval, time, stoppingToken); }
+            catch (OperationCanceledException) { }
+        }
+    }
+
+    private async Task<(bool Delivered, bool Permanent, string? Error)> DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var authorization = "Bearer " + await tokens.GetAsync(cancellationToken);
+            var command = JsonSerializer.Deserialize<Command>(message.Payload, Json)!;
+            if (message.Kind == "take_effect")
+                await registry.TakeEffectAsync(new TakeEffectRequest
+                {
+                    ApplicationId = command.ApplicationId, RequestId = command.RequestId, EffectiveOn = command.EffectiveOn ?? "",
+                }, authorization, cancellationToken);
+            else
+                await registry.WithdrawAfterPublicityAsync(new WithdrawAfterPublicityRequest
+                {
+                    ApplicationId = command.ApplicationId, RequestId = command.RequestId, Reason = command.Reason ?? "",
+                }, authorization, cancellationToken);
+            return (true, false, null);
+        }
+        catch (RpcException e) when (e.Status is StatusCode.FailedPrecondition or StatusCode.NotFound or StatusCode.InvalidArgument or StatusCode.PermissionDenied)
+        {
+            // The registry refuses it for good (e.g. the recognition was revoked meanwhile): keep it as failed, for an official to see.
+            logger.LogError("Registry refused {Kind} {Id}: {Status} {Message}", message.Kind, message.Id, e.Status, e.Message);
+            return (false, true, $"{e.Status}: {e.Message}");
+        }
+        catch (Exception e) when (e is RpcException or HttpRequestException or InvalidOperationException)
+        {
+            logger.LogWarning("Delivery of {Kind} {Id} failed (attempt {Attempt}): {Message}", message.Kind, message.Id, message.Attempts + 1, e.Message);
+            return (false, false, e.Message);
+        }
+    }
+
+    private sealed record Command(string ApplicationId, string RequestId, string? EffectiveOn, string? Reason);
+}

@@ -1,0 +1,96 @@
+extern alias registry;
+using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
+using SmartFactory.Contracts.Notices.V1;
+using SmartFactory.Contracts.Registry.V1;
+using SmartFactory.Grpc;
+using SmartFactory.Notices.Jobs;
+using SmartFactory.TestSupport;
+
+namespace SmartFactory.Notices.Tests;
+
+/// <summary>
+/// The registry and the notices service on Kestrel over one database (a schema each), on one clock the tests move,
+/// with the notices service's own identity from the issuer's client-credentials endpoint. The background loops are
+/// off: the tests run the relay and the closer when they choose, as a crash-and-restart test needs.
+/// </summary>
+public sealed class NoticesFixture : IAsyncLifetime
+{
+    public const string ClientId = "smartfactory-notices";
+    public TestIssuer Issuer { get; } = new();
+    public TestClock Clock { get; } = new(DateTimeOffset.UtcNow);
+    public TestDatabase Database { get; private set; } = null!;
+    public ServiceHost<registry::Program> Registry { get; private set; } = null!;
+    public ServiceHost<Program> Notices { get; private set; } = null!;
+    private GrpcClient registryClient = null!;
+    private GrpcClient noticesClient = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Issuer.InitializeAsync();
+        Issuer.RegisterClient(ClientId, "notices-secret");
+        Database = await TestDatabase.CreateAsync();
+        var settings = Settings.For(Database, Issuer);
+        settings["Jobs:LifecycleEnabled"] = "false";
+        Registry = new ServiceHost<registry::Program>(settings, clock: Clock).Start();
+        registryClient = Registry.GrpcClient();
+        Notices = StartNotices();
+    }
+
+    /// <summary>A notices process: a new one after <see cref="ServiceHost{T}.DisposeAsync"/> is a restart.</summary>
+    public ServiceHost<Program> StartNotices()
+    {
+        var settings = Settings.For(Database, Issuer);
+        settings["Services:Registry"] = Registry.GrpcAddress.ToString();
+        settings["Auth:ClientId"] = ClientId;
+        settings["Auth:ClientSecret"] = "notices-secret";
+        settings["Notices:RelayEnabled"] = "false";
+        settings["Notices:CloseJobEnabled"] = "false";
+        settings["Notices:ObjectionsPerMinute"] = "5";
+        var host = new ServiceHost<Program>(settings, clock: Clock).Start();
+        noticesClient = host.GrpcClient();
+        return host;
+    }
+
+    public async Task RestartNotices()
+    {
+        await Notices.DisposeAsync();
+        Notices = StartNotices();
+    }
+
+    public NoticeJobs Jobs => Notices.Services.GetRequiredService<NoticeJobs>();
+
+    public async Task DisposeAsync()
+    {
+        await Notices.DisposeAsync();
+        await Registry.DisposeAsync();
+        await Database.DisposeAsync();
+        await Issuer.DisposeAsync();
+    }
+
+    public Task<TResponse> CallRegistry<TRequest, TResponse>(string method, TRequest request, string token)
+        where TRequest : IMessage<TRequest> where TResponse : IMessage<TResponse>, new() =>
+        registryClient.UnaryAsync<TRequest, TResponse>(
+            RegistryReflection.Descriptor.Services[0].FindMethodByName(method) ?? LifecycleReflection.Descriptor.Services[0].FindMethodByName(method),
+            request, Options(token, null));
+
+    public Task<TResponse> CallNotices<TRequest, TResponse>(string method, TRequest request, string? token, string? clientAddress = null)
+        where TRequest : IMessage<TRequest> where TResponse : IMessage<TResponse>, new() =>
+        noticesClient.UnaryAsync<TRequest, TResponse>(NoticesReflection.Descriptor.Services[0].FindMethodByName(method), request,
+            Options(token, clientAddress));
+
+    private static CallOptions Options(string? token, string? clientAddress)
+    {
+        var headers = new Metadata();
+        if (token is not null) headers.Add("authorization", "Bearer " + token);
+        // The client as the gateway forwards it; unique per call unless a test names one, because the rate limiter's
+        // windows live in the shared Redis and the test clock repeats the same minutes run after run.
+        headers.Add("x-forwarded-for", clientAddress ?? $"client-{Guid.NewGuid():N}");
+        return new CallOptions(headers, DateTime.UtcNow.AddSeconds(30));
+    }
+
+    public string Province => Issuer.Token("province", "420000");
+    public string Ministry => Issuer.Token("ministry", "000000");
+    public string City(string region) => Issuer.Token("city", region);
+    public string Enterprise(string creditCode) => Issuer.Token("enterprise", "", creditCode);
+}

@@ -1,0 +1,252 @@
+extern alias registry;
+using Google.Protobuf;
+using SmartFactory.Contracts.Notices.V1;
+using SmartFactory.Contracts.Registry.V1;
+using SmartFactory.Grpc;
+using CreditCode = registry::SmartFactory.Registry.Domain.CreditCode;
+
+namespace SmartFactory.Notices.Tests;
+
+/// <summary>
+/// Publicity end to end over gRPC: apply → approve → notice → objection → close → the registry. The working-day data
+/// covers 2024-2026, so each test keeps to a month of its own there; a year's basic campaign is open all year.
+/// </summary>
+public class NoticesGrpcTests(NoticesFixture fixture) : IClassFixture<NoticesFixture>
+{
+    private static readonly byte[] Pdf = [.. "%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"u8];
+    private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+
+    [Fact]
+    public async Task Apply_approve_publicize_object_dismiss_close_and_the_recognition_is_active()
+    {
+        fixture.Clock.SetChinaDate(new DateOnly(2026, 9, 21)); // the Monday before National Day
+        var application = await ApprovedBasic("420100");
+        var wuhan = fixture.City("420100");
+
+        var draft = await fixture.CallNotices<CreateNoticeRequest, Notice>("CreateNotice", new()
+        {
+            Title = "2026年武汉市基础级智能工厂拟认定名单公示", ApplicationIds = { application.Id },
+        }, wuhan);
+        // 5 working days from Tuesday 22 September: 22, 23, 24, then Friday 25 is 中秋 (a holiday), 28, 29.
+        Assert.Equal((NoticeStatus.Draft, "2026-09-22", "2026-09-29"), (draft.Status, draft.StartsOn, draft.EndsOn));
+        await AssertStatus(StatusCode.NotFound, () => fixture.CallNotices<GetNoticeRequest, Notice>("GetNotice", new() { Id = draft.Id }, null));
+
+        var published = await fixture.CallNotices<NoticeActionRequest, Notice>("PublishNotice", new() { Id = draft.Id, ExpectedVersion = draft.Version }, wuhan);
+        var item = Assert.Single((await fixture.CallNotices<GetNoticeRequest, Notice>("GetNotice", new() { Id = draft.Id }, null)).Items);
+        Assert.Equal((application.FactoryName, application.EnterpriseName, "420100"), (item.FactoryName, item.EnterpriseName, item.RegionCode));
+
+        await AssertStatus(StatusCode.FailedPrecondition, () => Object(published.Id, item.Id)); // before the period
+        fixture.Clock.SetChinaDate(new DateOnly(2026, 9, 24));
+        var receipt = await Object(published.Id, item.Id, evidence: [new EvidenceFile { FileName = "证明.pdf", ContentType = "application/pdf", Content = ByteString.CopyFrom(Pdf) }]);
+        Assert.Matches(@"^YY-20260924-\d{6}$", receipt.ReceiptNumber);
+
+        // Only the publishing authority sees who objected.
+        var objections = await fixture.CallNotices<ListObjectionsRequest, ListObjectionsResponse>("ListObjections", new() { NoticeId = published.Id }, wuhan);
+        var objection = Assert.Single(objections.Objections);
+        Assert.Equal(("张三", "13800138000", "pending"), (objection.ObjectorName, objection.ContactPhone, objection.Status));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Pdf)), Assert.Single(objection.Evidence).Sha256);
+        foreach (var outsider in new[] { fixture.Enterprise(applicants[application.Id]), fixture.City("420600"), fixture.Province })
+            await AssertStatus(StatusCode.NotFound, () => fixture.CallNotices<ListObjectionsRequest, ListObjectionsResponse>("ListObjections",
+                new() { NoticeId = published.Id }, outsider));
+        var publicView = (await fixture.CallNotices<GetNoticeRequest, Notice>("GetNotice", new() { Id = published.Id }, null)).ToString();
+        Assert.DoesNotContain("张三", publicView);
+        Assert.DoesNotContain("13800138000", publicView);
+
+        await AssertStatus(StatusCode.FailedPrecondition, () => Close(published, wuhan)); // the period still runs
+        await fixture.CallNotices<ResolveObjectionRequest, Objection>("ResolveObjection",
+            new() { Id = objection.Id, ExpectedVersion = objection.Version, Upheld = false, Reason = "经核实，申报信息属实" }, wuhan);
+
+        fixture.Clock.SetChinaDate(new DateOnly(2026, 9, 30));
+        var closed = await Close(published, wuhan);
+        Assert.Equal((NoticeStatus.Closed, "took_effect"), (closed.Status, Assert.Single(closed.Items).Outcome));
+        Assert.Equal(1, await fixture.Jobs.RelayOnceAsync());
+
+        var recognition = await Recognition(application.RecognitionId);
+        Assert.Equal((RecognitionStatus.Active, "2026-09-30"), (recognition.Status, recognition.EffectiveOn));
+        var filings = await fixture.CallNotices<ListFilingsRequest, ListFilingsResponse>("ListFilings", new(), fixture.Province);
+        var filing = Assert.Single(filings.Filings, f => f.NoticeId == published.Id);
+        Assert.Equal(("420100", "420000", 1, 0), (filing.FromRegion, filing.ToRegion, filing.ItemsTookEffect, filing.ItemsRejected));
+        Assert.DoesNotContain((await fixture.CallNotices<ListFilingsRequest, ListFilingsResponse>("ListFilings", new(), fixture.Ministry)).Filings,
+            f => f.NoticeId == published.Id);
+    }
+
+    [Fact]
+    public async Task An_upheld_objection_keeps_its_item_out()
+    {
+        fixture.Clock.SetChinaDate(new DateOnly(2026, 3, 2));
+        var first = await ApprovedBasic("420500");
+        var second = await ApprovedBasic("420500");
+        var yichang = fixture.City("420500");
+        var notice = await Publish(yichang, first, second);
+        fixture.Clock.SetChinaDate(new DateOnly(2026, 3, 4));
+        await Object(notice.Id, notice.Items[1].Id);
+        var objection = Assert.Single((await fixture.CallNotices<ListObjectionsRequest, ListObjectionsResponse>("ListObjections",
+            new() { NoticeId = notice.Id }, yichang)).Objections);
+        await fixture.CallNotices<ResolveObjectionRequest, Objection>("ResolveObjection",
+            new() { Id = objection.Id, ExpectedVersion = 1, Upheld = true, Reason = "场景建设内容与实际不符" }, yichang);
+
+        fixture.Clock.SetChinaDate(new DateOnly(2026, 3, 11));
+        var closed = await Close(notice, yichang);
+        Assert.Equal(["took_effect", "rejected"], closed.Items.Select(i => i.Outcome));
+        Assert.Equal(2, await fixture.Jobs.RelayOnceAsync());
+
+        Assert.Equal(RecognitionStatus.Active, (await Recognition(first.RecognitionId)).Status);
+        var kept = await Recognition(second.RecognitionId);
+        Assert.Equal(RecognitionStatus.Cancelled, kept.Status);
+        Assert.Contains("场景建设内容与实际不符", kept.EndReason);
+        var application = await fixture.CallRegistry<GetApplicationRequest, Application>("GetApplication", new() { Id = second.Id }, yichang);
+        Assert.Equal(ApplicationStatus.Rejected, application.Status);
+    }
+
+    [Fact]
+    public async Task A_restart_between_closing_and_delivery_still_takes_effect_exactly_once()
+    {
+        fixture.Clock.SetChinaDate(new DateOnly(2025, 4, 7));
+        var application = await ApprovedBasic("420600");
+        var xiangyang = fixture.City("420600");
+        var notice = await Publish(xiangyang, application);
+        fixture.Clock.SetChinaDate(new DateOnly(2025, 4, 21));
+        await Close(notice, xiangyang);
+
+        // The process dies after the close committed and before the relay ran.
+        await fixture.RestartNotices();
+        Assert.Equal(RecognitionStatus.PendingPublicity, (await Recognition(application.RecognitionId)).Status);
+        Assert.Equal(1, await fixture.Jobs.RelayOnceAsync());
+        Assert.Equal(RecognitionStatus.Active, (await Recognition(application.RecognitionId)).Status);
+
+        // The acknowledgement is lost: the same command goes again, and the registry applies it only once.
+        await fixture.Database.ScalarAsync<int>(
+            $"update notices.outbox set delivered_at = null, next_attempt_at = created_at where payload->>'requestId' like 'notice:{notice.Id}:%'");
+        Assert.Equal(1, await fixture.Jobs.RelayOnceAsync());
+        Assert.Equal(1, await fixture.Database.ScalarAsync<int>(
+            $"select count(*) from registry.audit_log where action = 'recognition.took_effect' and entity_id = '{application.RecognitionId}'"));
+        Assert.Equal(0, await fixture.Jobs.RelayOnceAsync());
+    }
+
+    [Fact]
+    public async Task Objections_are_named_in_period_with_checked_evidence_and_filed_once()
+    {
+        fixture.Clock.SetChinaDate(new DateOnly(2024, 5, 13));
+        var application = await ApprovedBasic("421300");
+        var notice = await Publish(fixture.City("421300"), application);
+        var item = notice.Items[0].Id;
+        fixture.Clock.SetChinaDate(new DateOnly(2024, 5, 15));
+        var before = await Objections();
+
+        var anonymous = await AssertStatus(StatusCode.InvalidArgument, () => Object(notice.Id, item, name: "匿名", phone: "12345", grounds: ""));
+        Assert.Equal(["objector_name", "contact_phone", "grounds"], anonymous.FieldViolations.Select(v => v.Field));
+        Assert.Contains("anonymous objections are not accepted", anonymous.FieldViolations[0].Description);
+
+        var files = await AssertStatus(StatusCode.InvalidArgument, () => Object(notice.Id, item, evidence:
+        [
+            new EvidenceFile { FileName = "a.pdf", ContentType = "application/pdf", Content = ByteString.CopyFrom(Png) },
+            new EvidenceFile { FileName = "b.exe", ContentType = "", Content = ByteString.CopyFrom("MZ\x90\0"u8) },
+            new EvidenceFile { FileName = "big.pdf", ContentType = "application/pdf", Content = ByteString.CopyFrom(new byte[10 * 1024 * 1024 + 1]) },
+        ]));
+        Assert.Equal(["evidence[0].content_type", "evidence[1].content", "evidence[2].content"], files.FieldViolations.Select(v => v.Field));
+        var tooMany = await AssertStatus(StatusCode.InvalidArgument, () => Object(notice.Id, item, evidence:
+            [.. Enumerable.Range(0, 6).Select(i => new EvidenceFile { FileName = $"{i}.png", Content = ByteString.CopyFrom(Png) })]));
+        Assert.Equal("evidence", tooMany.FieldViolations[0].Field);
+        Assert.Equal(before, await Objections());
+
+        var once = await Object(notice.Id, item, idempotencyKey: "click-1");
+        var twice = await Object(notice.Id, item, idempotencyKey: "click-1");
+        Assert.Equal(once.ReceiptNumber, twice.ReceiptNumber);
+        Assert.Equal(before + 1, await Objections());
+
+        var client = $"client-{Guid.NewGuid():N}";
+        for (var i = 0; i < 5; i++) await Object(notice.Id, item, client: client);
+        var limited = await AssertStatus(StatusCode.ResourceExhausted, () => Object(notice.Id, item, client: client));
+        Assert.Contains("try again in a minute", limited.Message);
+
+        fixture.Clock.SetChinaDate(new DateOnly(2024, 5, 30));
+        var late = await AssertStatus(StatusCode.FailedPrecondition, () => Object(notice.Id, item));
+        Assert.Contains("objections are no longer accepted", late.Message);
+    }
+
+    [Fact]
+    public async Task Only_the_recognizing_authority_drafts_and_only_approved_applications_in_its_scope()
+    {
+        fixture.Clock.SetChinaDate(new DateOnly(2024, 6, 3));
+        var application = await ApprovedBasic("420200");
+        await AssertStatus(StatusCode.InvalidArgument, () => fixture.CallNotices<CreateNoticeRequest, Notice>("CreateNotice",
+            new() { Title = "黄石公示", ApplicationIds = { application.Id } }, fixture.City("420100")));
+        await AssertStatus(StatusCode.PermissionDenied, () => fixture.CallNotices<CreateNoticeRequest, Notice>("CreateNotice",
+            new() { Title = "黄石公示", ApplicationIds = { application.Id } }, fixture.Province));
+        var bad = await AssertStatus(StatusCode.InvalidArgument, () => fixture.CallNotices<CreateNoticeRequest, Notice>("CreateNotice",
+            new() { Title = "", ApplicationIds = { application.Id, application.Id }, LengthWorkingDays = 99 }, fixture.City("420200")));
+        Assert.Equal(["title", "application_ids", "length_working_days"], bad.FieldViolations.Select(v => v.Field));
+
+        await Publish(fixture.City("420200"), application);
+        var twice = await AssertStatus(StatusCode.InvalidArgument, () => fixture.CallNotices<CreateNoticeRequest, Notice>("CreateNotice",
+            new() { Title = "黄石公示（二）", ApplicationIds = { application.Id } }, fixture.City("420200")));
+        Assert.Contains("already listed by a notice", twice.FieldViolations[0].Description);
+    }
+
+    // ----- helpers: the registry's real calls up to an approved basic application
+
+    /// <summary>Credit codes of the enterprises the helpers registered, by application id.</summary>
+    private readonly Dictionary<string, string> applicants = [];
+
+    private async Task<Application> ApprovedBasic(string region)
+    {
+        var code = "91" + region + string.Concat(Enumerable.Range(0, 9).Select(_ => CreditCode.Alphabet[Random.Shared.Next(10)]));
+        code += CreditCode.CheckCharacter(code);
+        var owner = await fixture.CallRegistry<RegisterEnterpriseRequest, Enterprise>("RegisterEnterprise", new()
+        {
+            CreditCode = code, Name = "企业" + code[^6..], RegionCode = region, IndustryCode = "34", Size = EnterpriseSize.Medium, Nature = EnterpriseNature.Private,
+        }, fixture.Province);
+        var factory = await fixture.CallRegistry<RegisterFactoryRequest, Factory>("RegisterFactory", new()
+        {
+            EnterpriseId = owner.Id, Name = "智能工厂" + code[^6..], Address = "某路1号", RegionCode = region, IndustryCode = "34",
+        }, fixture.Province);
+        var today = SmartFactory.ServiceDefaults.ChinaTime.Today(fixture.Clock);
+        var campaigns = await fixture.CallRegistry<ListCampaignsRequest, ListCampaignsResponse>("ListCampaigns", new() { Year = today.Year }, fixture.Province);
+        var campaign = campaigns.Campaigns.SingleOrDefault(c => c.Level == Level.Basic)
+            ?? await fixture.CallRegistry<CreateCampaignRequest, Campaign>("CreateCampaign", new()
+            {
+                Level = Level.Basic, Year = today.Year, SubmissionOpensOn = $"{today.Year}-01-01", SubmissionClosesOn = $"{today.Year}-12-31",
+                DecisionDueOn = $"{today.Year}-12-31",
+            }, fixture.Province);
+        var enterprise = fixture.Enterprise(code);
+        var draft = await fixture.CallRegistry<SaveApplicationRequest, Application>("SaveApplication", new()
+        {
+            CampaignId = campaign.Id, FactoryId = factory.Id, CatalogEdition = "2025", ScenarioIds = { "2025-20" }, TruthfulnessDeclared = true,
+            Maturity = new Maturity { Level = 2, AssessedOn = $"{today.AddDays(-30):yyyy-MM-dd}", CertificateRef = "SA-" + code[^6..] },
+        }, enterprise);
+        var submitted = await fixture.CallRegistry<SubmitApplicationRequest, Application>("SubmitApplication", new() { Id = draft.Id, ExpectedVersion = draft.Version }, enterprise);
+        applicants[submitted.Id] = code;
+        return await fixture.CallRegistry<ReviewApplicationRequest, Application>("ReviewApplication",
+            new() { Id = submitted.Id, ExpectedVersion = submitted.Version, Action = ReviewAction.Approve }, fixture.City(region));
+    }
+
+    private async Task<Notice> Publish(string token, params Application[] applications)
+    {
+        var draft = await fixture.CallNotices<CreateNoticeRequest, Notice>("CreateNotice",
+            new() { Title = "拟认定名单公示", ApplicationIds = { applications.Select(a => a.Id) } }, token);
+        return await fixture.CallNotices<NoticeActionRequest, Notice>("PublishNotice", new() { Id = draft.Id, ExpectedVersion = draft.Version }, token);
+    }
+
+    private Task<Notice> Close(Notice notice, string token) =>
+        fixture.CallNotices<NoticeActionRequest, Notice>("CloseNotice", new() { Id = notice.Id, ExpectedVersion = notice.Version }, token);
+
+    private Task<ObjectionReceipt> Object(string noticeId, string itemId, string name = "张三", string phone = "13800138000", string grounds = "该工厂未建成所列场景",
+        EvidenceFile[]? evidence = null, string idempotencyKey = "", string? client = null) =>
+        fixture.CallNotices<FileObjectionRequest, ObjectionReceipt>("FileObjection", new()
+        {
+            NoticeId = noticeId, ItemId = itemId, ObjectorName = name, ContactPhone = phone, Grounds = grounds, Evidence = { evidence ?? [] },
+            IdempotencyKey = idempotencyKey,
+        }, null, client);
+
+    private Task<Recognition> Recognition(string id) =>
+        fixture.CallRegistry<GetRecognitionRequest, Recognition>("GetRecognition", new() { Id = id }, fixture.Ministry);
+
+    private Task<int> Objections() => fixture.Database.ScalarAsync<int>("select count(*) from notices.objections");
+
+    private static async Task<RpcException> AssertStatus(StatusCode status, Func<Task> call)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.Equal(status, error.Status);
+        return error;
+    }
+}
