@@ -12,7 +12,7 @@ namespace SmartFactory.Gateway.Tests;
 /// </summary>
 public class LifecycleApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
 {
-    private static readonly DateOnly Today = TimeProvider.System.Today();
+    private static readonly DateOnly Today = SmartFactory.ServiceDefaults.ChinaTime.Today(TimeProvider.System);
 
     private string Province => fixture.Issuer.Token("province", "420000");
 
