@@ -167,7 +167,7 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
             transaction);
         // The audit names the objector: it is read by officials only, like the objection itself.
         await audit.WriteAsync(transaction, "public", objection.ObjectorName, "public", "", "objection.filed", "objection", objection.Id.ToString(), null,
-            objection with { Evidence = objection.Evidence });
+            objection);
         await transaction.CommitAsync();
         return objection;
     }
