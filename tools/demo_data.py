@@ -3,11 +3,14 @@
 
 First the enterprises and factories (as the province). Then this year's campaigns, and for each demo factory the
 applications and reviews that leave it at one level and state: basic active, basic pending publicity, submitted,
-draft, advanced active, excellent active, leading in cultivation, removed. The services run on the real clock, so
-only what can happen today is shown (no expiries, renewals or acceptances: those need three years of history).
+draft, advanced active, excellent active, leading in cultivation, removed. Last, the city publicizes (公示) its basic
+applications awaiting publicity: a notice drafted and published, open to objections for five working days. The services
+run on the real clock, so only what can happen today is shown (no expiries, renewals or acceptances: those need three
+years of history; no closed notice: its period has to end first).
 
 Idempotent: an enterprise already registered (409) is looked up by credit code and only the factories it lacks are
-added; a campaign that exists (409) is looked up by year; a factory that already has an application is left as it is.
+added; a campaign that exists (409) is looked up by year; a factory that already has an application is left as it is;
+an application a notice (or a draft) already lists is not publicized again.
 Usage: demo_data.py http://127.0.0.1:8080
 """
 import datetime
@@ -250,6 +253,33 @@ def stage(journey, name):
         (journey.approve if top == "leading" else journey.recognize)(top)
 
 
+def publicize(tokens, factories):
+    """Each city with a factory staged pending publicity drafts and publishes one notice of its basic applications
+    awaiting publicity that no notice lists yet; returns what happened, for the summary."""
+    notes = []
+    pending = [factories[name] for name, target in STAGES.items() if target == "basic_pending_publicity"]
+    for region in sorted({f["regionCode"] for f in pending}):
+        city = tokens.city(region)
+        listed = {item["applicationId"] for notice in all_items("/api/v1/notices?includeDrafts=true", city) for item in notice["items"]}
+        factory_ids = {f["id"] for f in pending if f["regionCode"] == region}
+        waiting = [a["id"] for a in all_items("/api/v1/applications?status=approved&level=basic", city)
+                   if a["factoryId"] in factory_ids and a["id"] not in listed and a["recognitionId"]
+                   and expect(200, "GET", f"/api/v1/recognitions/{a['recognitionId']}", city)["status"] == "pending_publicity"]
+        if not waiting:
+            notes.append(f"{region} notice present")
+            continue
+        name = next((r["name"] for r in expect(200, "GET", "/api/v1/regions", city) if r["code"] == region), region)
+        status, draft = call("POST", "/api/v1/notices", city, {
+            "title": f"{name}{TODAY.year}年度基础级智能工厂拟认定名单公示", "applicationIds": waiting})
+        if status != 201:
+            # E.g. a period reaching a year the working-day calendar lacks: the demo goes on without the notice.
+            notes.append(f"{region} notice not drafted ({status}: {'; '.join((draft or {}).get('rules') or [(draft or {}).get('detail', '')])})")
+            continue
+        notice = expect(200, "POST", f"/api/v1/notices/{draft['id']}/publish", city, {"expectedVersion": draft["version"]})
+        notes.append(f"{region} notice published ({notice['startsOn']} to {notice['endsOn']})")
+    return notes
+
+
 def main():
     tokens = Tokens()
     added, factories = load_registry(tokens)
@@ -262,8 +292,9 @@ def main():
         for name, target in waiting:
             stage(Journey(tokens, campaigns, factories[name]), target)
         note = f"{len(waiting)} of {len(STAGES)} factories staged" + (f" ({', '.join(t for _, t in waiting)})" if waiting else "")
+    notices = publicize(tokens, factories)
     print(f"demo data: {added} records added, {len(ENTERPRISES)} enterprises present; "
-          f"{opened} of {len(campaigns)} {TODAY.year} campaigns opened; {note}")
+          f"{opened} of {len(campaigns)} {TODAY.year} campaigns opened; {note}; publicity: {', '.join(notices) or 'nothing awaits it'}")
 
 
 if __name__ == "__main__":

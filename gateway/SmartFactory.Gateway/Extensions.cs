@@ -21,17 +21,12 @@ public static class Extensions
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddSingleton(sp => new GrpcClient(new HttpClient(new SocketsHttpHandler
-        {
-            EnableMultipleHttp2Connections = true,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        })
-        {
-            BaseAddress = new Uri(sp.GetRequiredService<IConfiguration>()["Services:Registry"] ?? throw new InvalidOperationException("Services:Registry is not set")),
-            Timeout = Timeout.InfiniteTimeSpan, // deadlines are per call
-        }));
+        builder.Services.AddServiceGrpcClient(RegistryClient.Cluster);
+        // Evidence files come back whole (up to 10 MiB each): the default 4 MiB would refuse them.
+        builder.Services.AddServiceGrpcClient(NoticesClient.Cluster, new GrpcClientOptions { MaxReceiveMessageSize = NoticesClient.MaxMessageBytes });
         builder.Services.AddScoped<RegistryClient>();
         builder.Services.AddScoped<LifecycleClient>();
+        builder.Services.AddScoped<NoticesClient>();
         builder.Services.AddGrpcRoutes();
         return builder;
     }
@@ -42,8 +37,21 @@ public static class Extensions
         app.MapDevelopmentTokens();
         app.MapRegistryApi();
         app.MapLifecycleApi();
+        app.MapNoticesApi();
         app.MapReverseProxy(proxy => proxy.Use(GrpcRoutes.RefuseInvalidTokens));
         app.MapGet("/", () => Results.Content(Portal.Home, "text/html; charset=utf-8")).ExcludeFromDescription();
         return app;
     }
+
+    /// <summary>The gRPC client of one service the REST routes call, at <c>Services:&lt;cluster&gt;</c>, keyed by the cluster's name.</summary>
+    private static void AddServiceGrpcClient(this IServiceCollection services, string cluster, GrpcClientOptions? options = null) =>
+        services.AddKeyedSingleton(cluster, (sp, _) => new GrpcClient(new HttpClient(new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        })
+        {
+            BaseAddress = new Uri(sp.GetRequiredService<IConfiguration>()[$"Services:{cluster}"] ?? throw new InvalidOperationException($"Services:{cluster} is not set")),
+            Timeout = Timeout.InfiniteTimeSpan, // deadlines are per call
+        }, options));
 }

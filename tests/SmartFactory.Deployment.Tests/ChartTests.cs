@@ -113,6 +113,44 @@ public class ChartTests
     }
 
     [Fact]
+    public void Every_upstream_call_is_one_the_network_policies_admit()
+    {
+        // Service-to-service traffic is declared as upstreams; the policies admit it as "any platform pod to a
+        // non-public service's gRPC port" and leave egress open, so each declared call must fit that shape.
+        var policies = Repo.Template("networkpolicy.yaml");
+        Assert.DoesNotContain("- Egress", policies);
+        Assert.Contains("{{- include \"smartfactory.serviceLabels\" $ctx | nindent 8 }}", Repo.Template("deployment.yaml"));
+        var calls = Repo.Services.SelectMany(s => Yaml.Get(s.Value, "upstreams") is Dictionary<string, object?> upstreams
+            ? upstreams.Values.Select(target => (Caller: s.Key, Target: (string)target!)) : []).ToList();
+        Assert.Contains(("gateway", "notices"), calls);
+        Assert.Contains(("notices", "registry"), calls);
+        foreach (var (caller, target) in calls)
+        {
+            Assert.Contains(target, Repo.Services.Keys);
+            Assert.False(Yaml.Bool(Repo.Services[target], "public"), $"{caller} calls {target}, which is public: its rule is not the internal one");
+        }
+    }
+
+    [Fact]
+    public void The_gateway_ingress_lets_notice_objections_through()
+    {
+        // The notices service takes messages up to MaxObjectionBytes; the Ingress in front of the gateway must pass them.
+        var code = Repo.Read("services/Notices/SmartFactory.Notices/Extensions.cs");
+        var factors = Regex.Match(code, @"MaxObjectionBytes = ([\d\s*]+);").Groups[1].Value.Split('*', StringSplitOptions.TrimEntries);
+        var maxObjection = factors.Aggregate(1L, (product, factor) => product * long.Parse(factor));
+        Assert.Equal(60L * 1024 * 1024, maxObjection);
+
+        var bodySize = Yaml.String(Repo.Services["gateway"], "maxRequestBodySize");
+        Assert.Equal("64m", bodySize);
+        Assert.True(64L * 1024 * 1024 > maxObjection + 1024 * 1024, "room for the gRPC framing and the rest of the request");
+        var ingress = Repo.Template("ingress.yaml");
+        Assert.Contains("{{- with $svc.maxRequestBodySize }}\n{{- $annotations = merge $annotations (dict \"nginx.ingress.kubernetes.io/proxy-body-size\" (toString .)) }}", ingress);
+        Assert.Contains("{{- with $annotations }}\n  annotations:\n    {{- toYaml . | nindent 4 }}", ingress);
+        // No chart-wide annotation overrides it with something smaller.
+        Assert.DoesNotContain(Yaml.Map(Yaml.Get(Repo.Values, "ingress.annotations")).Keys, k => k.EndsWith("proxy-body-size", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_gateway_scales_horizontally_with_autoscaling_v2()
     {
         var gateway = Repo.Services["gateway"];

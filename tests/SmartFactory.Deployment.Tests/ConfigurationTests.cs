@@ -16,6 +16,8 @@ public class ConfigurationTests
         var text = string.Join("\n", EnvTemplates.Select(Repo.Template));
         var names = Regex.Matches(text, @"\b([A-Za-z][A-Za-z0-9]*(?:__[A-Za-z0-9]+)+)\b").Select(m => m.Value).ToHashSet();
         var svc = Repo.Services[service];
+        // The client secret goes only to a service that names its realm value.
+        if (Yaml.Get(svc, "realmClientSecret") is null) names.Remove("Auth__ClientSecret");
         // Services__{{ $key }} for each upstream, and the free-form env map.
         if (Yaml.Get(svc, "upstreams") is Dictionary<string, object?> upstreams)
             names.UnionWith(upstreams.Keys.Select(k => $"Services__{k}"));
@@ -54,6 +56,50 @@ public class ConfigurationTests
             Assert.Contains(key, registry);
         Assert.Contains("Services:Registry", Repo.ConfigurationKeysOf("gateway"));
         Assert.DoesNotContain("Services:Registry", registry);
+        var notices = Repo.ConfigurationKeysOf("notices");
+        foreach (var key in new[] { "Services:Registry", "Auth:ClientId", "Auth:ClientSecret", "ConnectionStrings:Postgres", "Notices:RelayIntervalSeconds", "Notices:CloseIntervalMinutes" })
+            Assert.Contains(key, notices);
+    }
+
+    [Fact]
+    public void Notices_calls_the_registry_and_the_gateway_calls_notices_on_their_grpc_ports()
+    {
+        Assert.Equal("registry", Yaml.String(Repo.Services["notices"], "upstreams.Registry"));
+        Assert.Equal("notices", Yaml.String(Repo.Services["gateway"], "upstreams.Notices"));
+        using var settings = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.ProjectDirOf("notices"), "appsettings.json")));
+        var endpoints = settings.RootElement.GetProperty("Endpoints");
+        // The chart's ports are the ones the service listens on when run locally.
+        Assert.EndsWith($":{Yaml.String(Repo.Services["notices"], "ports.grpc")}", endpoints.GetProperty("Grpc").GetString());
+        Assert.EndsWith($":{Yaml.String(Repo.Services["notices"], "ports.http")}", endpoints.GetProperty("Http").GetString());
+        Assert.EndsWith($":{Yaml.String(Repo.Services["registry"], "ports.grpc")}", settings.RootElement.GetProperty("Services").GetProperty("Registry").GetString());
+    }
+
+    [Fact]
+    public void The_notices_client_secret_reaches_the_service_and_the_realm_from_one_value()
+    {
+        // The service signs in as the realm's client named by Auth__ClientId ...
+        var notices = Repo.Services["notices"];
+        var clientId = Yaml.String(notices, "env.Auth__ClientId");
+        using var settings = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.ProjectDirOf("notices"), "appsettings.json")));
+        Assert.Equal(clientId, settings.RootElement.GetProperty("Auth").GetProperty("ClientId").GetString());
+        using var realm = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.Chart, "files", "realm-smartfactory.json")));
+        var client = realm.RootElement.GetProperty("clients").EnumerateArray().Single(c => c.GetProperty("clientId").GetString() == clientId);
+        var placeholder = Regex.Match(client.GetProperty("secret").GetString()!, @"^\$\(env:(\w+)\)$").Groups[1].Value;
+        Assert.Equal("SMARTFACTORY_NOTICES_CLIENT_SECRET", placeholder);
+
+        // ... whose secret the realm import takes from keycloakRealm.<value> ...
+        var value = Yaml.String(notices, "realmClientSecret");
+        Assert.Equal("noticesClientSecret", value);
+        Assert.NotNull(Yaml.Get(Repo.Values, $"keycloakRealm.{value}"));
+        var realmEnv = Regex.Match(Repo.Template("keycloak-realm.yaml"), $@"(?m)^  {placeholder}: \{{\{{ required ""[^""]*"" \.Values\.keycloakRealm\.(\w+) \| quote \}}\}}$");
+        Assert.True(realmEnv.Success, $"keycloak-realm.yaml does not set {placeholder} from a keycloakRealm value");
+        Assert.Equal(value, realmEnv.Groups[1].Value);
+
+        // ... and the service's Secret takes Auth__ClientSecret from the same keycloakRealm.<value>, never a literal.
+        var secret = Repo.Template("secret.yaml");
+        Assert.Contains("{{- with $svc.realmClientSecret }}\n  Auth__ClientSecret: {{ required (printf \"keycloakRealm.%s is required: services.%s signs in with it\" . $name) (index $.Values.keycloakRealm .) | quote }}", secret);
+        Assert.DoesNotContain("ClientSecret", Repo.Template("configmap.yaml"));
+        Assert.DoesNotContain(Yaml.Map(notices["env"]).Keys, k => k.Contains("Secret", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

@@ -8,9 +8,10 @@ public class ImageTests
     public static TheoryData<string> Services() => new(Repo.Services.Keys);
 
     [Fact]
-    public void The_chart_deploys_the_registry_and_the_gateway()
+    public void The_chart_deploys_the_registry_the_notices_service_and_the_gateway()
     {
         Assert.Contains("registry", Repo.Services.Keys);
+        Assert.Contains("notices", Repo.Services.Keys);
         Assert.Contains("gateway", Repo.Services.Keys);
     }
 

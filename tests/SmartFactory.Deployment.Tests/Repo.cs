@@ -59,8 +59,9 @@ public static class Repo
 
     /// <summary>
     /// Configuration keys a service can read: its appsettings.json, and what its code and the building blocks it is
-    /// built on ask for (literal "A:B" keys, GetConnectionString("X"), and GetSection("S") followed by ["K"] or
-    /// GetValue("K") in the same file).
+    /// built on ask for (literal "A:B" keys, GetConnectionString("X"), GetSection("S") followed by ["K"] or
+    /// GetValue("K") in the same file, and the gateway's $"Services:{cluster}" for each ("Cluster", ...Reflection)
+    /// route owner in the same file).
     /// </summary>
     public static HashSet<string> ConfigurationKeysOf(string service)
     {
@@ -85,6 +86,9 @@ public static class Repo
             .Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value).ToList();
         foreach (var section in sections)
             foreach (var key in inner) yield return $"{section}:{key}";
+        foreach (Match m in Regex.Matches(code, @"\$""(\w+):\{\w+\}"""))
+            foreach (Match owner in Regex.Matches(code, @"\(""(\w+)"",\s*\w+Reflection\.Descriptor"))
+                yield return $"{m.Groups[1].Value}:{owner.Groups[1].Value}";
     }
 
     private static void Flatten(JsonElement element, string prefix, HashSet<string> keys)

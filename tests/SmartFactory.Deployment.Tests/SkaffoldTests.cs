@@ -17,19 +17,31 @@ public class SkaffoldTests
     {
         var release = Yaml.Map(Yaml.List(Yaml.Get(Repo.Skaffold, "deploy.helm.releases")).Single());
         var templates = Yaml.Map(release["setValueTemplates"]);
-        foreach (var key in new[] { "postgresql.auth.password", "redis.auth.password", "keycloak.auth.adminPassword", "keycloakRealm.gatewayClientSecret" })
+        string[] secrets = ["postgresql.auth.password", "redis.auth.password", "keycloak.auth.adminPassword",
+            "keycloakRealm.gatewayClientSecret", "keycloakRealm.noticesClientSecret"];
+        foreach (var key in secrets)
         {
+            Assert.True(templates.ContainsKey(key), $"skaffold.yaml does not set {key} (the chart requires it)");
             Assert.Matches(@"^\{\{\.SMARTFACTORY_[A-Z_]+\}\}$", (string)templates[key]!);
             Assert.NotNull(Yaml.Get(Repo.Values, key));
         }
+        // Every value taken from the environment is one of those secrets.
+        Assert.Equal(secrets.Order(), templates.Where(t => ((string)t.Value!).StartsWith("{{.SMARTFACTORY_")).Select(t => t.Key).Order());
         var dev = Yaml.List(Repo.Skaffold["profiles"]).Select(Yaml.Map).Single(p => (string?)p["name"] == "dev");
+        var replaced = new List<string>();
         foreach (var patch in Yaml.List(dev["patches"]).Select(Yaml.Map))
         {
             var path = (string)patch["path"]!;
             if ((string?)patch["op"] == "replace")
-                Assert.Contains(path["/deploy/helm/releases/0/setValueTemplates/".Length..], templates.Keys);
+            {
+                replaced.Add(path["/deploy/helm/releases/0/setValueTemplates/".Length..]);
+                Assert.Contains(replaced[^1], templates.Keys);
+                Assert.DoesNotContain("{{", (string)patch["value"]!);
+            }
             else
                 foreach (var key in Yaml.Map(patch["value"]).Keys) Assert.NotNull(Yaml.Get(Repo.Values, key));
         }
+        // `skaffold dev` needs no environment: each secret gets a throwaway value there.
+        Assert.Equal(secrets.Order(), replaced.Order());
     }
 }

@@ -16,6 +16,7 @@ public sealed class DevPlatform : IAsyncLifetime
     public int GatewayPort { get; } = FreePort();
     public int GatewayGrpcPort { get; } = FreePort();
     public int RegistryPort { get; } = FreePort();
+    public int NoticesPort { get; } = FreePort();
     public string UpOutput { get; private set; } = "";
     public HttpClient Http { get; private set; } = null!;
 
@@ -52,6 +53,7 @@ public sealed class DevPlatform : IAsyncLifetime
         start.Environment["SF_GATEWAY_PORT"] = GatewayPort.ToString();
         start.Environment["SF_GATEWAY_GRPC_PORT"] = GatewayGrpcPort.ToString();
         start.Environment["SF_REGISTRY_PORT"] = RegistryPort.ToString();
+        start.Environment["SF_NOTICES_PORT"] = NoticesPort.ToString();
         start.Environment["SF_SKIP_BUILD"] = "1"; // `./dev test` has just built everything
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -61,19 +63,27 @@ public sealed class DevPlatform : IAsyncLifetime
         return (process.ExitCode, await stdout + await stderr);
     }
 
+    private static readonly HashSet<int> HandedOut = [];
+
     private static int FreePort()
     {
-        // The registry's health port is one below its gRPC port, so keep one free below every port handed out.
+        // A service's health port is one below its gRPC port, so keep one free below every port handed out, and never
+        // hand out a port, or the one below it, that an earlier call gave away (its listener is closed by then).
         while (true)
         {
             using var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
             var port = ((IPEndPoint)listener.LocalEndpoint).Port;
             listener.Stop();
+            lock (HandedOut)
+            {
+                if (HandedOut.Contains(port) || HandedOut.Contains(port - 1)) continue;
+            }
             try
             {
                 using var below = new TcpListener(IPAddress.Loopback, port - 1);
                 below.Start();
+                lock (HandedOut) HandedOut.UnionWith([port, port - 1]);
                 return port;
             }
             catch (SocketException) { }

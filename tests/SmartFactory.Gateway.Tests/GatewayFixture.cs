@@ -1,44 +1,80 @@
+extern alias notices;
 extern alias registry;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Text.Json;
+using SmartFactory.ServiceDefaults;
 using SmartFactory.TestSupport;
+using registry::SmartFactory.Registry.Domain;
+using WorkingDayCalendar = notices::SmartFactory.Notices.Domain.WorkingDayCalendar;
 
 namespace SmartFactory.Gateway.Tests;
 
 /// <summary>
-/// The gateway in front of a real registry, both on Kestrel, both trusting the test issuer and (in Development)
-/// the development key the gateway signs /dev/token answers with.
+/// The gateway in front of a real registry and a real notices service, all on Kestrel, all trusting the test issuer and
+/// (in Development) the development key the gateway signs /dev/token answers with. The notices service signs in as its
+/// own client at the issuer and runs its background relay every second.
 /// </summary>
 public sealed class GatewayFixture : IAsyncLifetime
 {
+    public const string NoticesClientId = "smartfactory-notices";
+    /// <summary>Objections one client may file per minute here: the seventh is refused.</summary>
+    public const int ObjectionsPerMinute = 6;
+
     public TestIssuer Issuer { get; } = new();
     public TestDatabase Database { get; private set; } = null!;
     public ServiceHost<registry::Program> Registry { get; private set; } = null!;
+    public ServiceHost<notices::Program> Notices { get; private set; } = null!;
     public ServiceHost<Program> Gateway { get; private set; } = null!;
     public string DevelopmentKeyFile { get; } = Path.Combine(Path.GetTempPath(), $"sf-dev-key-{Guid.NewGuid():N}.pem");
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>Today in China on the real clock, as the registry counts it.</summary>
+    public static DateOnly Today { get; } = ChinaTime.Today(TimeProvider.System);
+
+    /// <summary>
+    /// The notices service's clock: the real one, moved on by whole days only when today is not a working day, since a
+    /// publicity period starts on a working day and takes objections from then on (see <see cref="WorkingDayClock"/>).
+    /// </summary>
+    public WorkingDayClock NoticesClock { get; } = new();
 
     public async Task InitializeAsync()
     {
         using (var rsa = RSA.Create(2048)) await File.WriteAllTextAsync(DevelopmentKeyFile, rsa.ExportRSAPrivateKeyPem());
         await Issuer.InitializeAsync();
+        Issuer.RegisterClient(NoticesClientId, "notices-secret");
         Database = await TestDatabase.CreateAsync();
         var settings = Settings.For(Database, Issuer);
         settings["Auth:DevelopmentKeyFile"] = DevelopmentKeyFile;
         Registry = new ServiceHost<registry::Program>(settings).Start();
+        Notices = new ServiceHost<notices::Program>(new Dictionary<string, string?>(settings)
+        {
+            ["Services:Registry"] = Registry.GrpcAddress.ToString(),
+            ["Auth:ClientId"] = NoticesClientId,
+            ["Auth:ClientSecret"] = "notices-secret",
+            ["Notices:RelayIntervalSeconds"] = "1",
+            ["Notices:ObjectionsPerMinute"] = ObjectionsPerMinute.ToString(),
+        }, clock: NoticesClock).Start();
         Gateway = StartGateway(settings, "Development");
         Http = Gateway.HttpClient();
     }
 
     public ServiceHost<Program> StartGateway(Dictionary<string, string?> settings, string environment) =>
-        new ServiceHost<Program>(new Dictionary<string, string?>(settings) { ["Services:Registry"] = Registry.GrpcAddress.ToString() }, environment).Start();
+        new ServiceHost<Program>(new Dictionary<string, string?>(settings)
+        {
+            ["Services:Registry"] = Registry.GrpcAddress.ToString(),
+            ["Services:Notices"] = Notices.GrpcAddress.ToString(),
+        }, environment).Start();
 
     public Dictionary<string, string?> SettingsWithoutDevelopmentKey() => Settings.For(Database, Issuer);
 
     public async Task DisposeAsync()
     {
         await Gateway.DisposeAsync();
+        await Notices.DisposeAsync();
         await Registry.DisposeAsync();
         await Database.DisposeAsync();
         await Issuer.DisposeAsync();
@@ -52,4 +88,113 @@ public sealed class GatewayFixture : IAsyncLifetime
         if (body is not null) request.Content = JsonContent.Create(body);
         return await Http.SendAsync(request);
     }
+
+    /// <summary>The answer's JSON, after asserting its status (the message shows the body when it is not).</summary>
+    public async Task<JsonElement> Expect(HttpStatusCode status, HttpMethod method, string path, string? token, object? body = null)
+    {
+        var response = await Send(method, path, token, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    /// <summary>
+    /// An HTTP client of the gateway whose connections come from <paramref name="address"/> (on Linux all of 127.0.0.0/8
+    /// is loopback), so the gateway sees a client of its own: the notices service limits objections per client address.
+    /// </summary>
+    public HttpClient ClientFrom(IPAddress address) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(address, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    }) { BaseAddress = Gateway.HttpAddress };
+
+    /// <summary>A loopback address no other test (nor an earlier run within the rate limiter's window) is likely to use.</summary>
+    public static IPAddress NewClientAddress() =>
+        new([127, (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(0, 256), (byte)Random.Shared.Next(1, 255)]);
+
+    public string Province => Issuer.Token("province", "420000");
+
+    public string City(string region) => Issuer.Token("city", region);
+
+    public string Enterprise(string creditCode) => Issuer.Token("enterprise", "420100", creditCode);
+
+    /// <summary>An enterprise and one factory in the region, registered by the province: (credit code, factory id).</summary>
+    public async Task<(string CreditCode, string FactoryId)> RegisterFactory(string region)
+    {
+        var body = "91" + region + string.Concat(Enumerable.Range(0, 9).Select(_ => CreditCode.Alphabet[Random.Shared.Next(10)]));
+        var creditCode = body + CreditCode.CheckCharacter(body);
+        var enterprise = await Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/enterprises", Province, new
+        {
+            creditCode, name = "企业" + Guid.NewGuid().ToString("N")[..6], regionCode = region, industryCode = "38", size = "medium", nature = "private",
+        });
+        var factory = await Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/factories", Province, new
+        {
+            enterpriseId = Id(enterprise), name = "工厂" + Guid.NewGuid().ToString("N")[..6], address = "某路1号", regionCode = region, industryCode = "38",
+        });
+        return (creditCode, Id(factory));
+    }
+
+    /// <summary>This year's campaign of the level, open from 30 days ago to 30 days ahead; the tests of a fixture share it.</summary>
+    public async Task<string> Campaign(string level, params object[] quotas)
+    {
+        var created = await Send(HttpMethod.Post, "/api/v1/campaigns", Province, new
+        {
+            level, year = Today.Year, submissionOpensOn = Today.AddDays(-30).Iso(), submissionClosesOn = Today.AddDays(30).Iso(),
+            decisionDueOn = Today.AddDays(60).Iso(), quotas,
+        });
+        if (created.StatusCode == HttpStatusCode.Created) return Id(await created.Content.ReadFromJsonAsync<JsonElement>());
+        Assert.Equal(HttpStatusCode.Conflict, created.StatusCode);
+        var campaigns = await Expect(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/campaigns?year={Today.Year}", Province);
+        return Id(campaigns.EnumerateArray().Single(c => c.GetProperty("level").GetString() == level));
+    }
+
+    public static object Form(string campaignId, string factoryId, int maturity) => new
+    {
+        campaignId, factoryId,
+        maturity = new { level = maturity, assessedOn = Today.AddDays(-10).Iso(), certificateRef = "ZNZZ-2026-0042" },
+        catalogEdition = "2025", scenarioIds = new[] { "2025-20", "2025-24" },
+        kpis = new[] { new { kpiId = "K01", value = 85.5 } }, truthfulnessDeclared = true,
+    };
+
+    public static string Id(JsonElement element) => element.GetProperty("id").GetString()!;
+
+    public static long Version(JsonElement element) => element.GetProperty("version").GetInt64();
+
+    public static string[] Rules(JsonElement problem) => [.. problem.GetProperty("rules").EnumerateArray().Select(r => r.GetString()!)];
+
+    public static string[] Fields(JsonElement problem) => [.. problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()!)];
+}
+
+/// <summary>
+/// The real clock, moved on by whole days when today (in China) is a weekend or holiday: to the next working day on the
+/// notices service's calendar. On a working day it is the real clock itself. Time runs on either way, so the rate
+/// limiter's minutes are real minutes.
+/// </summary>
+public sealed class WorkingDayClock : TimeProvider
+{
+    private readonly TimeSpan offset;
+
+    public WorkingDayClock()
+    {
+        var today = ChinaTime.Today(System);
+        offset = TimeSpan.FromDays(WorkingDayCalendar.Load().NextWorkingDay(today).DayNumber - today.DayNumber);
+    }
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
+
+    /// <summary>The business date the notices service sees: today if it is a working day.</summary>
+    public DateOnly Today => this.Today();
 }

@@ -154,9 +154,15 @@ public class NoticesGrpcTests(NoticesFixture fixture) : IClassFixture<NoticesFix
         Assert.Equal(once.ReceiptNumber, twice.ReceiptNumber);
         Assert.Equal(before + 1, await Objections());
 
+        // The same key from another objector files that objector's own objection.
+        var someoneElse = await Object(notice.Id, item, name: "王五", phone: "13900139000", idempotencyKey: "click-1");
+        Assert.NotEqual(once.ReceiptNumber, someoneElse.ReceiptNumber);
+        Assert.Equal(before + 2, await Objections());
+
+        // The limit counts the address our gateway appended, whatever the client put before it.
         var client = $"client-{Guid.NewGuid():N}";
-        for (var i = 0; i < 5; i++) await Object(notice.Id, item, client: client);
-        var limited = await AssertStatus(StatusCode.ResourceExhausted, () => Object(notice.Id, item, client: client));
+        for (var i = 0; i < 5; i++) await Object(notice.Id, item, client: $"spoofed-{i}, {client}");
+        var limited = await AssertStatus(StatusCode.ResourceExhausted, () => Object(notice.Id, item, client: $"spoofed-9, {client}"));
         Assert.Contains("try again in a minute", limited.Message);
 
         fixture.Clock.SetChinaDate(new DateOnly(2024, 5, 30));

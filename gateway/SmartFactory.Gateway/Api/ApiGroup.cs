@@ -2,14 +2,20 @@ using SmartFactory.Grpc;
 
 namespace SmartFactory.Gateway.Api;
 
-/// <summary>What every /api/v1 route group shares: the token requirement, and gRPC errors answered as problems.</summary>
+/// <summary>
+/// What every /api/v1 route group shares: gRPC errors answered as problems, and the token requirement, except for the
+/// few routes the public may call (published notices, objections).
+/// </summary>
 public static class ApiGroup
 {
     public static RouteGroupBuilder MapApiV1(this IEndpointRouteBuilder app, string tag) =>
-        app.MapGroup("/api/v1").RequireAuthorization().WithTags(tag)
-            .AddEndpointFilter(AnswerRpcErrorsAsProblems)
+        app.MapPublicApiV1(tag).RequireAuthorization()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
+
+    /// <summary>Routes that need no token; a caller's token, when sent, is still forwarded (the service may show it more).</summary>
+    public static RouteGroupBuilder MapPublicApiV1(this IEndpointRouteBuilder app, string tag) =>
+        app.MapGroup("/api/v1").WithTags(tag).AddEndpointFilter(AnswerRpcErrorsAsProblems);
 
     // Each route is one gRPC call; whatever status the service answers becomes the route's problem.
     private static async ValueTask<object?> AnswerRpcErrorsAsProblems(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -59,6 +59,7 @@ public static class Problems
         StatusCode.PermissionDenied => "Not allowed for your role",
         StatusCode.Unauthenticated => "Sign in required",
         StatusCode.Unavailable => "Service unavailable",
+        StatusCode.ResourceExhausted => "Too many requests",
         _ => "Error",
     };
 

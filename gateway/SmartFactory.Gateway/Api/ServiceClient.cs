@@ -1,11 +1,15 @@
 using Google.Protobuf;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
+using SmartFactory.Contracts.Notices.V1;
 using SmartFactory.Contracts.Registry.V1;
 using SmartFactory.Grpc;
 
 namespace SmartFactory.Gateway.Api;
 
-/// <summary>Calls one gRPC service on behalf of the REST caller, forwarding the caller's token.</summary>
+/// <summary>
+/// Calls one gRPC service on behalf of the REST caller, forwarding the caller's token when there is one. Each service
+/// has its own <see cref="GrpcClient"/>, keyed by its cluster name (<c>Services:&lt;cluster&gt;</c>, as YARP routes it).
+/// </summary>
 public abstract class ServiceClient(GrpcClient grpc, IHttpContextAccessor accessor, ServiceDescriptor service)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
@@ -16,16 +20,49 @@ public abstract class ServiceClient(GrpcClient grpc, IHttpContextAccessor access
         var context = accessor.HttpContext ?? throw new InvalidOperationException("no request in progress");
         var headers = new Metadata();
         if (context.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization) headers.Add("authorization", authorization);
+        AddHeaders(headers, context);
         return grpc.UnaryAsync<TRequest, TResponse>(
             service.FindMethodByName(method) ?? throw new ArgumentException($"{service.Name} has no method {method}", nameof(method)),
             request, new CallOptions(headers, DateTime.UtcNow + Deadline, context.RequestAborted));
     }
+
+    /// <summary>Metadata a service needs beyond the token.</summary>
+    protected virtual void AddHeaders(Metadata headers, HttpContext context) { }
 }
 
 /// <summary>smartfactory.registry.v1.RegistryService: enterprises, factories, reference data.</summary>
-public sealed class RegistryClient(GrpcClient grpc, IHttpContextAccessor accessor)
-    : ServiceClient(grpc, accessor, RegistryReflection.Descriptor.Services[0]);
+public sealed class RegistryClient([FromKeyedServices(RegistryClient.Cluster)] GrpcClient grpc, IHttpContextAccessor accessor)
+    : ServiceClient(grpc, accessor, RegistryReflection.Descriptor.Services[0])
+{
+    public const string Cluster = "Registry";
+}
 
 /// <summary>smartfactory.registry.v1.LifecycleService: campaigns, applications, recognitions (served by the registry too).</summary>
-public sealed class LifecycleClient(GrpcClient grpc, IHttpContextAccessor accessor)
+public sealed class LifecycleClient([FromKeyedServices(RegistryClient.Cluster)] GrpcClient grpc, IHttpContextAccessor accessor)
     : ServiceClient(grpc, accessor, LifecycleReflection.Descriptor.Services[0]);
+
+/// <summary>
+/// smartfactory.notices.v1.NoticesService: publicity notices and objections. Public calls carry no token; every call
+/// carries the client's address as <c>x-forwarded-for</c>, by which the service limits objections per client.
+/// </summary>
+public sealed class NoticesClient([FromKeyedServices(NoticesClient.Cluster)] GrpcClient grpc, IHttpContextAccessor accessor)
+    : ServiceClient(grpc, accessor, NoticesReflection.Descriptor.Services[0])
+{
+    public const string Cluster = "Notices";
+
+    /// <summary>What the notices service accepts in one message: an objection with five evidence files of 10 MiB.</summary>
+    public const int MaxMessageBytes = 60 * 1024 * 1024;
+
+    protected override void AddHeaders(Metadata headers, HttpContext context) => headers.Add("x-forwarded-for", ForwardedFor(context));
+
+    /// <summary>
+    /// X-Forwarded-For as a proxy passes it on: the addresses the request already carried, then the peer it came from.
+    /// Metadata is printable ASCII, so an incoming header that is not is dropped rather than failing the call.
+    /// </summary>
+    public static string ForwardedFor(HttpContext context)
+    {
+        var peer = context.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : "unknown";
+        var incoming = string.Join(", ", context.Request.Headers["X-Forwarded-For"].Select(v => v?.Trim()).Where(v => !string.IsNullOrEmpty(v)));
+        return incoming.Length > 0 && incoming.All(c => c is >= ' ' and <= '~') ? $"{incoming}, {peer}" : peer;
+    }
+}

@@ -1,5 +1,6 @@
 using System.Net;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
+using SmartFactory.Contracts.Notices.V1;
 using SmartFactory.Contracts.Registry.V1;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -16,6 +17,7 @@ public static class GrpcRoutes
     [
         ("Registry", RegistryReflection.Descriptor.Services[0]),
         ("Registry", LifecycleReflection.Descriptor.Services[0]),
+        ("Notices", NoticesReflection.Descriptor.Services[0]),
     ];
 
     public static IReverseProxyBuilder AddGrpcRoutes(this IServiceCollection services)

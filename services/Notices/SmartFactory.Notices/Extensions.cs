@@ -14,7 +14,11 @@ public static class Extensions
     {
         builder.Services.Configure<NoticesOptions>(builder.Configuration.GetSection("Notices"));
         // An objection carries up to 5 evidence files of 10 MiB each in one message.
-        builder.Services.Configure<GrpcServerOptions>(options => options.MaxReceiveMessageSize = MaxObjectionBytes);
+        builder.Services.Configure<GrpcServerOptions>(options =>
+        {
+            options.MaxReceiveMessageSize = MaxObjectionBytes;
+            options.MaxSendMessageSize = MaxObjectionBytes; // evidence is downloaded one file at a time, up to 10 MiB
+        });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxObjectionBytes);
         builder.Services.AddSingleton<NoticesStore>();
         builder.Services.AddSingleton(sp => new RegistryClient(new GrpcClient(new HttpClient(new SocketsHttpHandler { EnableMultipleHttp2Connections = true })

@@ -172,6 +172,9 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
         return objection;
     }
 
+    public async Task<Objection?> GetObjectionByKeyAsync(string idempotencyKey) =>
+        (await ObjectionsAsync("o.idempotency_key = @idempotencyKey", new { idempotencyKey })).SingleOrDefault();
+
     public async Task<Objection?> GetObjectionAsync(Guid id) => (await ObjectionsAsync("o.id = @id", new { id })).SingleOrDefault();
 
     public Task<IReadOnlyList<Objection>> ListObjectionsAsync(Guid noticeId) => ObjectionsAsync("o.notice_id = @noticeId", new { noticeId });

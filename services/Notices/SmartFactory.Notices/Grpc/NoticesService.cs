@@ -88,12 +88,19 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
         var notice = await NoticeFor(null, request.NoticeId);
         var key = request.IdempotencyKey.Trim();
         if (key.Length > 100) throw new ValidationException([new FieldViolation("idempotency_key", "must be at most 100 characters")]);
-        await EnforceRateLimitAsync(context);
-        var today = time.Today();
-        var uploads = request.Evidence.Select(e => e.ToDomain()).ToList();
-        var objection = Domain.Objection.File(notice, request.ItemId, request.ObjectorName, request.ContactPhone, request.Organisation,
-            request.Grounds, uploads, today, Guid.CreateVersion7(), Domain.Objection.NewReceiptNumber(today), Now());
-        var stored = await store.InsertObjectionAsync(objection, uploads, key.Length == 0 ? null : key);
+        // A key counts for one objector's objection to one item: the same key from someone else files their own.
+        var scopedKey = key.Length == 0 ? null : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{notice.Id}|{request.ItemId}|{request.ContactPhone.Trim()}|{key}")));
+        var stored = scopedKey is null ? null : await store.GetObjectionByKeyAsync(scopedKey);
+        if (stored is null)
+        {
+            await EnforceRateLimitAsync(context);
+            var today = time.Today();
+            var uploads = request.Evidence.Select(e => e.ToDomain()).ToList();
+            var objection = Domain.Objection.File(notice, request.ItemId, request.ObjectorName, request.ContactPhone, request.Organisation,
+                request.Grounds, uploads, today, Guid.CreateVersion7(), Domain.Objection.NewReceiptNumber(today), Now());
+            stored = await store.InsertObjectionAsync(objection, uploads, scopedKey);
+        }
         return new ObjectionReceipt
         {
             ReceiptNumber = stored.ReceiptNumber, NoticeId = stored.NoticeId.ToString(), ItemId = stored.ItemId.ToString(),
@@ -188,8 +195,10 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
     /// <summary>A fixed window per client and minute. Redis is a limiter, not a record: if it is down, objections still go in.</summary>
     private async Task EnforceRateLimitAsync(ServerCallContext context)
     {
-        var client = context.RequestHeaders.GetValue("x-forwarded-for")?.Split(',')[0].Trim()
-            ?? context.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        // The last X-Forwarded-For entry is the one our gateway appended; earlier ones are whatever the client claimed.
+        var client = context.RequestHeaders.GetValue("x-forwarded-for")?.Split(',')[^1].Trim() is { Length: > 0 } forwarded
+            ? forwarded
+            : context.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var window = time.GetUtcNow().ToUnixTimeSeconds() / 60;
         var key = $"smartfactory:notices:objections:{client}:{window}";
         long count;
@@ -219,5 +228,10 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
         return null;
     }
 
-    private DateTime Now() => time.GetUtcNow().UtcDateTime;
+    // PostgreSQL keeps microseconds: the first answer then says the same time as every later read.
+    private DateTime Now()
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return now.AddTicks(-(now.Ticks % 10));
+    }
 }
