@@ -5,15 +5,17 @@ using SmartFactory.Interop.Tests.Protos;
 
 namespace SmartFactory.Interop.Tests;
 
-/// <summary>What the C# service saw, for tests to await: cancelled sleeps and attempts per flaky key.</summary>
+/// <summary>What the C# service saw, for tests to await: started and cancelled sleeps, and attempts per flaky key.</summary>
 public sealed class ServiceProbe
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> cancelled = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> signals = new();
     public ConcurrentDictionary<string, int> Attempts { get; } = new();
 
+    public Task SleepStarted(string key) => Signal("started:" + key).Task;
+    public void OnSleepStarted(string key) => Signal("started:" + key).TrySetResult();
     public Task SleepCancelled(string key) => Signal(key).Task;
     public void OnSleepCancelled(string key) => Signal(key).TrySetResult();
-    private TaskCompletionSource Signal(string key) => cancelled.GetOrAdd(key, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+    private TaskCompletionSource Signal(string key) => signals.GetOrAdd(key, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
 }
 
 /// <summary>Our implementation of the interop service (python/server.py is grpcio's).</summary>
@@ -38,6 +40,7 @@ public sealed class InteropService(ServiceProbe probe)
     {
         try
         {
+            probe.OnSleepStarted(request.Key);
             await Task.Delay(request.Ms, context.CancellationToken);
             return new SleepReply();
         }
