@@ -41,6 +41,7 @@ ENTERPRISES = [
     ]),
     ("91420100MA4K2GTE0X", "武汉光谷光电子有限公司", "420100", "39", "large", "foreign", [
         ("武汉光谷光模块智能工厂", "武汉东湖新技术开发区高新大道999号", "420100"),
+        ("武汉光谷封装测试工厂", "武汉东湖新技术开发区光谷三路7号", "420100"),
     ]),
     ("91421000MA49DK7Q3X", "荆州长江电机有限公司", "421000", "38", "medium", "private", [
         ("荆州开发区电机智能工厂", "荆州经济技术开发区东方大道5号", "421000"),
@@ -57,6 +58,7 @@ STAGES = {
     "宜昌猇亭精细化工智能工厂": "excellent_active",
     "黄石特钢智能炼钢工厂": "leading_cultivating",
     "仙桃彭场无纺布智能工厂": "removed",
+    "武汉光谷封装测试工厂": "revoked",
 }
 
 # Scenarios of the 2025 catalog: basic needs 生产作业; every other level here covers all five construction areas.
@@ -228,6 +230,11 @@ class Journey:
         return expect(200, "POST", f"/api/v1/applications/{application['id']}/take-effect", recognizer,
                       {"requestId": f"demo-{application['id']}"})
 
+    def revoke(self, recognition, reason):
+        """After a confirmed public report (实名举报); without a ban, the enterprise may apply again."""
+        return expect(200, "POST", f"/api/v1/recognitions/{recognition['id']}/revocation", self.city, {
+            "expectedVersion": recognition["version"], "reason": reason, "withBan": False})
+
     def remove(self, recognition, cause):
         return expect(200, "POST", f"/api/v1/recognitions/{recognition['id']}/removal", self.city, {
             "expectedVersion": recognition["version"], "cause": cause, "description": "演示:申报数据造假,经核实移出", "occurredOn": iso(-5)})
@@ -245,6 +252,8 @@ def stage(journey, name):
         journey.recognize("basic")
     elif name == "removed":
         journey.remove(journey.recognize("basic"), "data_fraud")
+    elif name == "revoked":
+        journey.revoke(journey.recognize("basic"), "演示:举报查实,场景材料与实际不符")
     else:
         top = name.removesuffix("_active").removesuffix("_cultivating")
         ladder = ["basic", "advanced", "excellent", "leading"]

@@ -31,11 +31,11 @@ public class DevUpTests(DevPlatform platform) : IClassFixture<DevPlatform>
         Assert.Contains($"127.0.0.1:{platform.GatewayGrpcPort}", platform.UpOutput);
 
         var wuhan = await Factories(await DevToken(new { role = "city", region = "420100", creditCode = (string?)null, name = "武汉市经信局" }));
-        Assert.Equal(["武汉光谷光模块智能工厂", "武汉经开区总装智能工厂"], wuhan.Select(f => f.GetProperty("name").GetString()).Order());
+        Assert.Equal(["武汉光谷光模块智能工厂", "武汉光谷封装测试工厂", "武汉经开区总装智能工厂"], wuhan.Select(f => f.GetProperty("name").GetString()).Order());
         Assert.All(wuhan, f => Assert.Equal("420100", f.GetProperty("regionCode").GetString()));
 
         var province = await Factories(await DevToken(new { role = "province", region = "420000" }));
-        Assert.Equal(8, province.Count);
+        Assert.Equal(9, province.Count);
         Assert.Equal(6, province.Select(f => f.GetProperty("regionCode").GetString()).Distinct().Count());
 
         var enterprise = await Factories(await DevToken(new { role = "enterprise", creditCode = "91420100MA4KL3XK1L" }));
@@ -53,7 +53,7 @@ public class DevUpTests(DevPlatform platform) : IClassFixture<DevPlatform>
             .Select(r => (Level: r.GetProperty("level").GetString(), Status: r.GetProperty("status").GetString())).ToHashSet();
         Assert.Superset(new HashSet<(string?, string?)>
         {
-            ("basic", "active"), ("basic", "pending_publicity"), ("basic", "superseded"), ("basic", "removed"),
+            ("basic", "active"), ("basic", "pending_publicity"), ("basic", "superseded"), ("basic", "removed"), ("basic", "revoked"),
             ("advanced", "active"), ("excellent", "active"), ("leading", "cultivating"),
         }, recognitions);
     }
@@ -86,6 +86,6 @@ public class DevUpTests(DevPlatform platform) : IClassFixture<DevPlatform>
         Assert.Contains("demo data: 0 records added, 7 enterprises present", output);
         Assert.DoesNotContain("420600 notice published", output);
         var province = await Factories(await DevToken(new { role = "province", region = "420000" }));
-        Assert.Equal(8, province.Count);
+        Assert.Equal(9, province.Count);
     }
 }
