@@ -126,6 +126,9 @@ class Tokens:
     def province(self):
         return self.get("province", "420000", name="湖北省经信厅(演示)")
 
+    def service(self):
+        return self.get("service", "000000", name="smartfactory-notices (demo)")
+
     def ministry(self):
         return self.get("ministry", "000000", name="工信部(演示)")
 
@@ -226,8 +229,9 @@ class Journey:
     def recognize(self, level):
         """Approved, and after publicity in effect; the factory's lower recognition is superseded."""
         application = self.approve(level)
-        recognizer = {"basic": self.city, "advanced": self.tokens.province()}.get(level, self.tokens.ministry())
-        return expect(200, "POST", f"/api/v1/applications/{application['id']}/take-effect", recognizer,
+        # Only a closed notice's result takes effect, delivered by the notices service with its own (service) token.
+        # The demo cannot wait out a publicity period, so it delivers that result itself with a development service token.
+        return expect(200, "POST", f"/api/v1/applications/{application['id']}/take-effect", self.tokens.service(),
                       {"requestId": f"demo-{application['id']}"})
 
     def revoke(self, recognition, reason):

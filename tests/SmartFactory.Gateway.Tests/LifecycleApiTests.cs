@@ -53,10 +53,11 @@ public class LifecycleApiTests(GatewayFixture fixture) : IClassFixture<GatewayFi
         var pending = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/recognitions/{recognition}", enterprise);
         Assert.Equal("pending_publicity", pending.GetProperty("status").GetString());
 
-        // After publicity the city makes it take effect; the same command delivered again answers the same recognition.
+        // No official skips the publicity; its result, delivered by the notices service, takes effect once however often it comes.
         var command = new { requestId = "notice-closed-" + Guid.NewGuid().ToString("N") };
-        var active = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/take-effect", City("420100"), command);
-        var again = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/take-effect", City("420100"), command);
+        await fixture.Expect(HttpStatusCode.Forbidden, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/take-effect", City("420100"), command);
+        var active = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/take-effect", fixture.Issuer.ServiceToken(), command);
+        var again = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/take-effect", fixture.Issuer.ServiceToken(), command);
         Assert.Equal(recognition, Id(active));
         Assert.Equal(Id(active), Id(again));
         Assert.Equal(Version(active), Version(again));
@@ -93,8 +94,8 @@ public class LifecycleApiTests(GatewayFixture fixture) : IClassFixture<GatewayFi
             new { expectedVersion = Version(application) });
         application = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(application)}/review", City("420500"),
             new { expectedVersion = Version(application), action = "approve" });
-        var recognition = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(application)}/take-effect", City("420500"),
-            new { requestId = Guid.NewGuid().ToString() });
+        var recognition = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(application)}/take-effect",
+            fixture.Issuer.ServiceToken(), new { requestId = Guid.NewGuid().ToString() });
         var draft = await fixture.Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/applications", enterprise, Form(advanced, factory, maturity: 1));
         var revoked = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/recognitions/{Id(recognition)}/revocation", City("420500"),
             new { expectedVersion = Version(recognition), reason = "举报核实:申报数据不实", withBan = false });

@@ -76,4 +76,22 @@ public class EnterpriseRulesTests
         var missing = Assert.Throws<ValidationException>(() => renamed.Update(Scopes.Wuhan, 0, Valid with { Name = "" }, Scopes.Reference, Now));
         Assert.Equal(["expected_version", "name"], missing.Violations.Select(v => v.Field));
     }
+
+    [Fact]
+    public void A_city_that_sees_an_enterprise_through_its_factory_does_not_maintain_it()
+    {
+        var wuhanEnterprise = Enterprise.Register(Scopes.Hubei, Scopes.NewCreditCode(), Valid, Scopes.Reference, Guid.NewGuid(), Now);
+        var xiangyang = Scopes.Wuhan with { Region = "420600" };
+        var error = Assert.Throws<ForbiddenException>(() => wuhanEnterprise.Update(xiangyang, 1, Valid with { RegionCode = "420600" }, Scopes.Reference, Now));
+        Assert.Equal("the enterprise is registered in 420100: its city or the province maintains it", error.Message);
+        Assert.Equal("新名称", wuhanEnterprise.Update(Scopes.Wuhan, 1, Valid with { Name = "新名称" }, Scopes.Reference, Now).Name);
+    }
+
+    [Fact]
+    public void Control_characters_are_a_wrong_field_not_a_database_error()
+    {
+        var error = Assert.Throws<ValidationException>(() => Enterprise.Register(Scopes.Wuhan, Scopes.NewCreditCode(),
+            Valid with { Name = "武汉\0智造" }, Scopes.Reference, Guid.NewGuid(), Now));
+        Assert.Equal(("name", "must not contain control characters"), (error.Violations[0].Field, error.Violations[0].Description));
+    }
 }

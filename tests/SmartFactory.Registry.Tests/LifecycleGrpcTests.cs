@@ -52,14 +52,17 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         var refusedAgain = await AssertStatus(StatusCode.FailedPrecondition, () => Draft(owner, factory, basicCampaign));
         Assert.Contains("already has an open or approved 基础级 application", refusedAgain.Message);
         var command = new TakeEffectRequest { ApplicationId = approved.Id, RequestId = "notice-7/item-1" };
-        var first = await registry.Call<TakeEffectRequest, Recognition>("TakeEffect", command, registry.City("420500"));
-        var second = await registry.Call<TakeEffectRequest, Recognition>("TakeEffect", command, registry.City("420500"));
+        var denied = await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<TakeEffectRequest, Recognition>("TakeEffect", command, registry.City("420500")));
+        Assert.Contains("only the result of a publicity notice", denied.Message);
+        var service = await ServiceToken();
+        var first = await registry.Call<TakeEffectRequest, Recognition>("TakeEffect", command, service);
+        var second = await registry.Call<TakeEffectRequest, Recognition>("TakeEffect", command, service);
         Assert.Equal((first.Version, first.Status), (second.Version, second.Status));
         Assert.Equal(1, await registry.Database.ScalarAsync<int>(
             $"select count(*) from registry.audit_log where action = 'recognition.took_effect' and entity_id = '{first.Id}'"));
 
         var other = await AssertStatus(StatusCode.FailedPrecondition, () => registry.Call<TakeEffectRequest, Recognition>("TakeEffect",
-            new() { ApplicationId = approved.Id, RequestId = "notice-8/item-1" }, registry.City("420500")));
+            new() { ApplicationId = approved.Id, RequestId = "notice-8/item-1" }, service));
         Assert.Contains("only a recognition pending publicity takes effect", other.Message);
     }
 
@@ -254,12 +257,14 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<ListChangesRequest, ListChangesResponse>("ListChanges", new(), service));
         Assert.Equal(before, await Counts());
 
-        // Another city's official does not see the application to withdraw; its own city may (the recognizer).
+        // No official delivers a publicity's result: another city does not even see the application, its own is refused.
         await AssertStatus(StatusCode.NotFound, () => registry.Call<WithdrawAfterPublicityRequest, Recognition>("WithdrawAfterPublicity",
             new() { ApplicationId = approved.Id, RequestId = "notice-72/item-1", Reason = "异议成立" }, registry.City("421200")));
-        var byCity = await registry.Call<WithdrawAfterPublicityRequest, Recognition>("WithdrawAfterPublicity",
-            new() { ApplicationId = approved.Id, RequestId = "notice-72/item-1", Reason = "异议成立" }, registry.City("420900"));
-        Assert.Equal(("cancelled", "city"), (byCity.History[^1].Kind, byCity.History[^1].ActorRole));
+        await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<WithdrawAfterPublicityRequest, Recognition>("WithdrawAfterPublicity",
+            new() { ApplicationId = approved.Id, RequestId = "notice-72/item-1", Reason = "异议成立" }, registry.City("420900")));
+        await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<TakeEffectRequest, Recognition>("TakeEffect",
+            new() { ApplicationId = approved.Id, RequestId = "notice-72/item-1" }, registry.City("420900")));
+        Assert.Equal(before, await Counts());
     }
 
     [Fact]
@@ -347,9 +352,9 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
     private async Task<Recognition> Recognize(Enterprise owner, Factory factory, Level level)
     {
         var approved = await Approve(owner, factory, level);
-        var recognizer = level switch { Level.Basic => registry.City(factory.RegionCode), Level.Advanced => registry.Province, _ => registry.Ministry };
+        // What the notices service delivers once the notice listing it has closed.
         return await registry.Call<TakeEffectRequest, Recognition>("TakeEffect",
-            new() { ApplicationId = approved.Id, RequestId = Guid.NewGuid().ToString() }, recognizer);
+            new() { ApplicationId = approved.Id, RequestId = Guid.NewGuid().ToString() }, await ServiceToken());
     }
 
     private Task<Recognition> GetRecognition(string id) =>

@@ -13,6 +13,7 @@ public class LifecycleRulesTests
     private static readonly ReferenceCatalogs Catalogs = ReferenceCatalogs.Load();
     private static readonly CallerScope Company = Scopes.Enterprise("91420100MA4KL3XK1L");
     private static readonly ApplicantStanding Clean = new(null, null, true, null);
+    /// <summary>The notices service delivering a closed notice's result: the only caller that makes recognitions take effect.</summary>
 
     private static Campaign Campaign(Level level, Dictionary<string, int>? quotas = null) =>
         new(Guid.NewGuid(), level, 2026, new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 15), new DateOnly(2026, 6, 30), quotas ?? [], Now);
@@ -36,7 +37,7 @@ public class LifecycleRulesTests
         var application = Submitted(level, new ApplicantStanding(level.Prerequisite(), null, true, null)) with { Status = ApplicationStatus.Approved };
         var pending = Recognition.FromApproval(application with { Level = level == Level.Leading ? Level.Excellent : level }, 2026, Scopes.Hubei, effectiveOn, Guid.NewGuid(), Now);
         var recognizer = level switch { Level.Basic => Scopes.Wuhan, Level.Advanced => Scopes.Hubei, _ => Scopes.Ministry };
-        return (pending with { Level = level }).TakeEffect(recognizer, effectiveOn, effectiveOn, Now);
+        return (pending with { Level = level }).TakeEffect(PublicityResult, effectiveOn, effectiveOn, Now);
     }
 
     [Fact]
@@ -224,11 +225,23 @@ public class LifecycleRulesTests
     {
         var application = Submitted(Level.Basic) with { Status = ApplicationStatus.Approved };
         var pending = Recognition.FromApproval(application, 2026, Scopes.Wuhan, new DateOnly(2026, 3, 1), Guid.NewGuid(), Now);
-        var error = Assert.Throws<ValidationException>(() => pending.TakeEffect(Scopes.Wuhan, new DateOnly(2001, 1, 1), new DateOnly(2026, 3, 10), Now));
+        var error = Assert.Throws<ValidationException>(() => pending.TakeEffect(PublicityResult, new DateOnly(2001, 1, 1), new DateOnly(2026, 3, 10), Now));
         Assert.Equal("must be between the approval on 2026-03-01 and today (2026-03-10)", Assert.Single(error.Violations).Description);
-        Assert.Throws<ValidationException>(() => pending.TakeEffect(Scopes.Wuhan, new DateOnly(2026, 3, 11), new DateOnly(2026, 3, 10), Now));
-        Assert.Throws<ForbiddenException>(() => pending.TakeEffect(Scopes.Hubei, new DateOnly(2026, 3, 10), new DateOnly(2026, 3, 10), Now));
-        Assert.Equal(new DateOnly(2029, 3, 8), pending.TakeEffect(Scopes.Wuhan, new DateOnly(2026, 3, 8), new DateOnly(2026, 3, 10), Now).ExpiresOn);
+        Assert.Throws<ValidationException>(() => pending.TakeEffect(PublicityResult, new DateOnly(2026, 3, 11), new DateOnly(2026, 3, 10), Now));
+        Assert.Equal(new DateOnly(2029, 3, 8), pending.TakeEffect(PublicityResult, new DateOnly(2026, 3, 8), new DateOnly(2026, 3, 10), Now).ExpiresOn);
+    }
+
+    [Fact]
+    public void No_authority_skips_the_publicity()
+    {
+        var application = Submitted(Level.Basic) with { Status = ApplicationStatus.Approved };
+        var pending = Recognition.FromApproval(application, 2026, Scopes.Wuhan, new DateOnly(2026, 3, 1), Guid.NewGuid(), Now);
+        foreach (var authority in new[] { Scopes.Wuhan, Scopes.Hubei, Scopes.Ministry })
+        {
+            var error = Assert.Throws<ForbiddenException>(() => pending.TakeEffect(authority, new DateOnly(2026, 3, 8), new DateOnly(2026, 3, 10), Now));
+            Assert.Equal("only the result of a publicity notice makes a recognition take effect; publish a notice and close it", error.Message);
+            Assert.Throws<ForbiddenException>(() => pending.WithdrawAfterPublicity(authority, "异议成立", new DateOnly(2026, 3, 10), Now));
+        }
     }
 
     [Fact]
@@ -261,7 +274,7 @@ public class LifecycleRulesTests
         Assert.Null(checkedByProvince.ApplyClock(new DateOnly(2028, 8, 31), Now)); // under the ministry's review at the end
         var accepted = checkedByProvince.DecideAcceptance(Scopes.Ministry, 3, passed: true, null, new DateOnly(2028, 9, 10), Now);
         Assert.Equal(RecognitionStatus.PendingPublicity, accepted.Status);
-        var active = accepted.TakeEffect(Scopes.Ministry, new DateOnly(2028, 9, 20), new DateOnly(2028, 9, 20), Now);
+        var active = accepted.TakeEffect(PublicityResult, new DateOnly(2028, 9, 20), new DateOnly(2028, 9, 20), Now);
         Assert.Equal(new DateOnly(2031, 9, 20), active.ExpiresOn);
 
         var lapsed = selected.ApplyClock(new DateOnly(2028, 8, 31), Now)!;
@@ -323,7 +336,7 @@ public class LifecycleRulesTests
 
     // ----- the notices service's own account (realm role service) delivering the result of a closed notice
 
-    private static readonly CallerScope NoticesService = new("service-account-smartfactory-notices", "smartfactory-notices", Role.Service, "", null);
+    private static readonly CallerScope PublicityResult = new("service-account-smartfactory-notices", "smartfactory-notices", Role.Service, "", null);
 
     private static (Application Approved, Recognition Pending) PendingPublicity(Level level)
     {
@@ -339,7 +352,7 @@ public class LifecycleRulesTests
     [InlineData(Level.Excellent)]
     public void The_service_account_makes_a_pending_recognition_take_effect_at_any_level(Level level)
     {
-        var active = PendingPublicity(level).Pending.TakeEffect(NoticesService, Today, Today, Now);
+        var active = PendingPublicity(level).Pending.TakeEffect(PublicityResult, Today, Today, Now);
         Assert.Equal((RecognitionStatus.Active, new DateOnly(2029, 3, 1)), (active.Status, active.ExpiresOn));
         Assert.Equal(("took_effect", "service"), (active.History[^1].Kind, active.History[^1].ActorRole));
     }
@@ -347,18 +360,18 @@ public class LifecycleRulesTests
     [Fact]
     public void The_service_account_is_no_authority()
     {
-        foreach (var level in Enum.GetValues<Level>()) Assert.False(NoticesService.MayManage(level));
+        foreach (var level in Enum.GetValues<Level>()) Assert.False(PublicityResult.MayManage(level));
         var active = Active(Level.Basic, Today);
-        Assert.Throws<ForbiddenException>(() => active.Revoke(NoticesService, active.Version, "举报查实", withBan: true, Today, Now));
-        Assert.Throws<ForbiddenException>(() => active.Remove(NoticesService, active.Version, RemovalCause.DataFraud, "造假", null, Today, Now));
-        Assert.Throws<ForbiddenException>(() => active.ApplyForRenewal(NoticesService, active.Version, Today, Now));
-        Assert.Throws<ForbiddenException>(() => active.DecideRenewal(NoticesService, active.Version, true, null, Today, Now));
+        Assert.Throws<ForbiddenException>(() => active.Revoke(PublicityResult, active.Version, "举报查实", withBan: true, Today, Now));
+        Assert.Throws<ForbiddenException>(() => active.Remove(PublicityResult, active.Version, RemovalCause.DataFraud, "造假", null, Today, Now));
+        Assert.Throws<ForbiddenException>(() => active.ApplyForRenewal(PublicityResult, active.Version, Today, Now));
+        Assert.Throws<ForbiddenException>(() => active.DecideRenewal(PublicityResult, active.Version, true, null, Today, Now));
         var submitted = Submitted(Level.Basic);
-        Assert.Throws<ForbiddenException>(() => submitted.Review(NoticesService, submitted.Version, ReviewAction.Approve, null, Campaign(Level.Basic), 0, Now));
-        Assert.Throws<ForbiddenException>(() => SmartFactory.Registry.Domain.Campaign.Create(NoticesService,
+        Assert.Throws<ForbiddenException>(() => submitted.Review(PublicityResult, submitted.Version, ReviewAction.Approve, null, Campaign(Level.Basic), 0, Now));
+        Assert.Throws<ForbiddenException>(() => SmartFactory.Registry.Domain.Campaign.Create(PublicityResult,
             new CampaignDraft(Level.Basic, 2026, "2026-01-05", "2026-02-28", null, []), Scopes.Reference, Guid.NewGuid(), Now));
         // It reads every region, so writing the registry would make it an authority everywhere.
-        Assert.Throws<ForbiddenException>(() => Enterprise.Register(NoticesService, Scopes.NewCreditCode(),
+        Assert.Throws<ForbiddenException>(() => Enterprise.Register(PublicityResult, Scopes.NewCreditCode(),
             new EnterpriseDetails("某企业", "420100", "36", EnterpriseSize.Large, EnterpriseNature.Private), Scopes.Reference, Guid.NewGuid(), Now));
     }
 
@@ -366,21 +379,20 @@ public class LifecycleRulesTests
     public void An_objection_upheld_during_publicity_cancels_the_recognition_and_rejects_the_application()
     {
         var (approved, pending) = PendingPublicity(Level.Advanced);
-        var withdrawn = pending.WithdrawAfterPublicity(NoticesService, "  公示期内异议经核实成立  ", Today, Now);
+        var withdrawn = pending.WithdrawAfterPublicity(PublicityResult, "  公示期内异议经核实成立  ", Today, Now);
         Assert.Equal((RecognitionStatus.Cancelled, Today, "objection upheld during publicity (公示异议成立): 公示期内异议经核实成立"),
             (withdrawn.Status, withdrawn.EndedOn, withdrawn.EndReason));
         Assert.Equal((null, null, null), (withdrawn.EffectiveOn, withdrawn.ExpiresOn, withdrawn.BanUntil));
         Assert.Equal(("cancelled", "service", pending.Version + 1), (withdrawn.History[^1].Kind, withdrawn.History[^1].ActorRole, withdrawn.Version));
         Assert.Null(withdrawn.NextClock());
 
-        var rejected = approved.RejectAfterPublicity(NoticesService, withdrawn.EndReason!, Now);
+        var rejected = approved.RejectAfterPublicity(PublicityResult, withdrawn.EndReason!, Now);
         Assert.Equal((ApplicationStatus.Rejected, approved.Version + 1, pending.Id), (rejected.Status, rejected.Version, rejected.RecognitionId));
         Assert.Equal(new ReviewEntry("rejected_after_publicity", "service", "smartfactory-notices", withdrawn.EndReason!, Now), rejected.History[^1]);
         Assert.False(rejected.IsOpen);
 
-        // The recognizing authority may withdraw too; another authority, or the enterprise, may not.
-        Assert.Equal(RecognitionStatus.Cancelled, pending.WithdrawAfterPublicity(Scopes.Hubei, "异议成立", Today, Now).Status);
-        Assert.Throws<ForbiddenException>(() => pending.WithdrawAfterPublicity(Scopes.Wuhan, "异议成立", Today, Now));
+        // Only the publicity's result withdraws: no authority, nor the enterprise.
+        Assert.Throws<ForbiddenException>(() => pending.WithdrawAfterPublicity(Scopes.Hubei, "异议成立", Today, Now));
         Assert.Throws<ForbiddenException>(() => pending.WithdrawAfterPublicity(Company, "异议成立", Today, Now));
     }
 
@@ -388,18 +400,68 @@ public class LifecycleRulesTests
     public void Withdrawal_after_publicity_needs_a_reason_and_a_recognition_still_pending()
     {
         var (approved, pending) = PendingPublicity(Level.Basic);
-        var missing = Assert.Throws<ValidationException>(() => pending.WithdrawAfterPublicity(NoticesService, " ", Today, Now));
+        var missing = Assert.Throws<ValidationException>(() => pending.WithdrawAfterPublicity(PublicityResult, " ", Today, Now));
         Assert.Equal(["reason"], missing.Violations.Select(v => v.Field));
-        Assert.Throws<ValidationException>(() => pending.WithdrawAfterPublicity(NoticesService, new string('异', Recognition.MaxReasonLength + 1), Today, Now));
+        Assert.Throws<ValidationException>(() => pending.WithdrawAfterPublicity(PublicityResult, new string('异', Recognition.MaxReasonLength + 1), Today, Now));
 
-        var active = pending.TakeEffect(NoticesService, Today, Today, Now);
-        var late = Assert.Throws<RuleViolationException>(() => active.WithdrawAfterPublicity(NoticesService, "异议成立", Today, Now));
+        var active = pending.TakeEffect(PublicityResult, Today, Today, Now);
+        var late = Assert.Throws<RuleViolationException>(() => active.WithdrawAfterPublicity(PublicityResult, "异议成立", Today, Now));
         Assert.Equal(["only a recognition pending publicity is withdrawn after publicity; this one is active"], late.Rules);
         var cultivating = Recognition.FromApproval(approved with { Level = Level.Leading }, 2026, Scopes.Ministry, Today, Guid.NewGuid(), Now);
-        Assert.Throws<RuleViolationException>(() => cultivating.WithdrawAfterPublicity(NoticesService, "异议成立", Today, Now));
+        Assert.Throws<RuleViolationException>(() => cultivating.WithdrawAfterPublicity(PublicityResult, "异议成立", Today, Now));
 
-        var twice = approved.RejectAfterPublicity(NoticesService, "异议成立", Now);
-        Assert.Throws<RuleViolationException>(() => twice.RejectAfterPublicity(NoticesService, "异议成立", Now));
-        Assert.Throws<RuleViolationException>(() => Submitted(Level.Basic).RejectAfterPublicity(NoticesService, "异议成立", Now));
+        var twice = approved.RejectAfterPublicity(PublicityResult, "异议成立", Now);
+        Assert.Throws<RuleViolationException>(() => twice.RejectAfterPublicity(PublicityResult, "异议成立", Now));
+        Assert.Throws<RuleViolationException>(() => Submitted(Level.Basic).RejectAfterPublicity(PublicityResult, "异议成立", Now));
+    }
+
+    [Fact]
+    public void An_ended_recognition_is_not_brought_back_by_a_later_step()
+    {
+        var application = Submitted(Level.Leading, new ApplicantStanding(Level.Excellent, null, true, null)) with { Status = ApplicationStatus.Approved };
+        var selected = Recognition.FromApproval(application, 2026, Scopes.Ministry, Today, Guid.NewGuid(), Now);
+        var checkedOk = selected.ApplyForAcceptance(Company, 1, Today, Now).RecordPreliminaryCheck(Scopes.Hubei, 2, true, null, Today, Now);
+        var removed = checkedOk.Remove(Scopes.Hubei, 3, RemovalCause.SafetyIncident, "重大安全事故", null, Today, Now);
+        Assert.Throws<RuleViolationException>(() => removed.DecideAcceptance(Scopes.Ministry, 4, true, null, Today, Now));
+
+        var excellent = Active(Level.Excellent, new DateOnly(2026, 4, 1)).ApplyForRenewal(Company, 2, new DateOnly(2028, 12, 1), Now);
+        var revoked = excellent.Revoke(Scopes.Hubei, 3, "举报查实", false, new DateOnly(2028, 12, 2), Now);
+        Assert.Throws<RuleViolationException>(() => revoked.DecideRenewal(Scopes.Ministry, 4, true, null, new DateOnly(2028, 12, 3), Now));
+    }
+
+    [Fact]
+    public void A_failed_reexamination_is_final_and_an_acceptance_in_review_outlives_the_cultivation_period()
+    {
+        var failed = Active(Level.Excellent, new DateOnly(2026, 4, 1)).ApplyForRenewal(Company, 2, new DateOnly(2028, 12, 1), Now)
+            .DecideRenewal(Scopes.Ministry, 3, passed: false, "未达到要求", new DateOnly(2029, 1, 5), Now);
+        Assert.Contains("re-examination failed", Assert.Throws<RuleViolationException>(() =>
+            failed.ApplyForRenewal(Company, 4, new DateOnly(2029, 1, 6), Now)).Message);
+
+        var application = Submitted(Level.Leading, new ApplicantStanding(Level.Excellent, null, true, null)) with { Status = ApplicationStatus.Approved };
+        var applied = Recognition.FromApproval(application, 2026, Scopes.Ministry, Today, Guid.NewGuid(), Now).ApplyForAcceptance(Company, 1, Today, Now);
+        Assert.Null(applied.ApplyClock(applied.CultivationEndsOn!.Value, Now)); // the province has not checked it yet
+        Assert.Equal("cultivation_end", applied.NextClock()!.Kind);
+    }
+
+    [Fact]
+    public void Removal_ends_every_live_recognition_of_the_factory_under_one_ban()
+    {
+        var excellent = Active(Level.Excellent, new DateOnly(2025, 3, 1));
+        var removed = excellent.Remove(Scopes.Hubei, 2, RemovalCause.EnvironmentalIncident, "较大环境污染事故", null, Today, Now);
+        var application = Submitted(Level.Leading, new ApplicantStanding(Level.Excellent, null, true, null)) with { Status = ApplicationStatus.Approved };
+        var cultivating = Recognition.FromApproval(application, 2026, Scopes.Ministry, Today, Guid.NewGuid(), Now);
+        var alongside = cultivating.RemovedWith(removed, Scopes.Hubei, Today, Now);
+        Assert.Equal((RecognitionStatus.Removed, removed.BanUntil), (alongside.Status, alongside.BanUntil));
+        Assert.Contains($"removed with the factory's 卓越级 recognition {removed.Id}", alongside.EndReason);
+    }
+
+    [Fact]
+    public void A_returned_application_comes_back_after_the_window_until_the_decision_is_due()
+    {
+        var campaign = Campaign(Level.Basic) with { SubmissionClosesOn = new DateOnly(2026, 3, 15), DecisionDueOn = new DateOnly(2026, 3, 31) };
+        var returned = Submitted(Level.Basic, campaign: campaign).Review(Scopes.Wuhan, 2, ReviewAction.Return, "补充材料", campaign, 0, Now);
+        Assert.Equal(ApplicationStatus.Submitted, returned.Submit(Company, 3, campaign, Clean, Catalogs, new DateOnly(2026, 3, 20), Now).Status);
+        var late = Assert.Throws<RuleViolationException>(() => returned.Submit(Company, 3, campaign, Clean, Catalogs, new DateOnly(2026, 4, 1), Now));
+        Assert.Equal("the 2026 基础级 campaign was to be decided by 2026-03-31", Assert.Single(late.Rules));
     }
 }

@@ -100,4 +100,14 @@ public class CallerScopeTests
         Authentication.AddRealmRoles(identity);
         Assert.Equal(["city", "offline_access"], identity.FindAll(ClaimTypes.Role).Select(c => c.Value));
     }
+
+    [Theory]
+    [InlineData("3")]
+    [InlineData("city,province")]
+    [InlineData("Ministry ")]
+    public void Only_exact_role_names_count(string role)
+    {
+        var error = Assert.Throws<ForbiddenException>(() => CallerScope.FromPrincipal(User([role], "000000")));
+        Assert.Contains("none of the roles", error.Message);
+    }
 }

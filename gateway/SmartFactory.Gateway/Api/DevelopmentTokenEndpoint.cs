@@ -25,7 +25,7 @@ public static class DevelopmentTokenEndpoint
             var role = body!.Role?.Trim().ToLowerInvariant() ?? "";
             var known = Enum.TryParse<Role>(role, ignoreCase: true, out var parsed) && !int.TryParse(role, out _);
             var enterprise = known && parsed == Role.Enterprise;
-            if (!known) fields.Add(new ProblemField("role", "must be enterprise, city, province or ministry"));
+            if (!known) fields.Add(new ProblemField("role", "must be enterprise, city, province, ministry or service (a service account)"));
             if (!enterprise && (body.Region is not { Length: 6 } region || !region.All(char.IsAsciiDigit)))
                 fields.Add(new ProblemField("region", "must be a 6-digit region code (420100 Wuhan, 420000 Hubei, 000000 the ministry)"));
             if (enterprise && string.IsNullOrWhiteSpace(body.CreditCode))

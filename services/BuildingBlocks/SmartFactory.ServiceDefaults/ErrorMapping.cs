@@ -14,6 +14,9 @@ public static class ErrorMapping
         ConcurrencyException e => new RpcException(StatusCode.Aborted, e.Message),
         ForbiddenException e => new RpcException(StatusCode.PermissionDenied, e.Message),
         UnauthenticatedException e => new RpcException(StatusCode.Unauthenticated, e.Message),
+        // Two writers met (deadlock, serialization failure, or a unique index that the first one won): try again.
+        Npgsql.PostgresException { SqlState: "40P01" or "40001" or "23505" } =>
+            new RpcException(StatusCode.Aborted, "a concurrent change got there first; read again and retry"),
         _ => null,
     };
 

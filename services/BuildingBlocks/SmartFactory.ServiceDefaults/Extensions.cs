@@ -65,6 +65,8 @@ public static class Extensions
 
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // Resolved now so that a development key configured outside Development stops the process at start.
+        app.Services.GetRequiredService<DevelopmentTokens>();
         app.UseStatusCodePages(); // empty 401/403/404 answers get a body (problem details where registered)
         app.UseAuthentication();
         app.UseAuthorization();

@@ -14,8 +14,23 @@ public sealed class Violations
     {
         var trimmed = value?.Trim() ?? "";
         if (trimmed.Length == 0) Add(field, "is required");
-        else if (trimmed.Length > maxLength) Add(field, $"must be at most {maxLength} characters (got {trimmed.Length})");
+        else Check(field, trimmed, maxLength);
         return trimmed;
+    }
+
+    /// <summary>Trims an optional text field, checking its length when given.</summary>
+    public string Optional(string field, string? value, int maxLength)
+    {
+        var trimmed = value?.Trim() ?? "";
+        if (trimmed.Length > 0) Check(field, trimmed, maxLength);
+        return trimmed;
+    }
+
+    private void Check(string field, string value, int maxLength)
+    {
+        if (value.Length > maxLength) Add(field, $"must be at most {maxLength} characters (got {value.Length})");
+        // PostgreSQL refuses NUL in text; other control characters have no place in a name or a reason either.
+        else if (value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'))) Add(field, "must not contain control characters");
     }
 
     public void ThrowIfAny()

@@ -42,8 +42,9 @@ public sealed record CallerScope(string Subject, string Name, Role Role, string 
         if (user.Identity?.IsAuthenticated != true)
             throw new UnauthenticatedException("a valid bearer token is required");
 
+        // Exact realm role names only: Enum.TryParse would also take "3" or "city,province".
         var roles = user.FindAll(RoleClaim)
-            .Select(c => Enum.TryParse<Role>(c.Value, ignoreCase: true, out var r) ? r : (Role?)null)
+            .Select(c => Enum.GetValues<Role>().Cast<Role?>().FirstOrDefault(r => r.ToString()!.Equals(c.Value, StringComparison.OrdinalIgnoreCase)))
             .OfType<Role>().Distinct().ToList();
         if (roles.Count != 1)
             throw new ForbiddenException(roles.Count == 0

@@ -195,11 +195,11 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
         QueryRecognitionsAsync(caller, "x.status in ('Active', 'Cultivating')", _ => { });
 
     /// <summary>
-    /// Saves a recognition's step: its new state, the recognition it supersedes if any, and for a command from another
-    /// service its request id, so that a second delivery finds it applied.
+    /// Saves a recognition's step: its new state, the factory's other recognitions it ends (superseded, or removed with
+    /// it), and for a command from another service its request id, so that a second delivery finds it applied.
     /// </summary>
     public async Task SaveRecognitionAsync(CallerScope caller, string kind, Recognition before, Recognition after,
-        (Recognition Before, Recognition After)? superseded = null, string? requestId = null)
+        IReadOnlyList<(string Kind, Recognition Before, Recognition After)>? alongside = null, string? requestId = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -211,7 +211,7 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
                 """, new { requestId, kind, after.Id, now }, transaction);
             if (first == 0) throw new ConcurrencyException($"request {requestId} was applied meanwhile");
         }
-        if (superseded is { } lower) await UpdateRecognitionAsync(connection, transaction, caller, "recognition.superseded", lower.Before, lower.After, now);
+        foreach (var other in alongside ?? []) await UpdateRecognitionAsync(connection, transaction, caller, other.Kind, other.Before, other.After, now);
         await UpdateRecognitionAsync(connection, transaction, caller, kind, before, after, now);
         await transaction.CommitAsync();
     }
@@ -252,6 +252,20 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
         var row = await connection.QuerySingleOrDefaultAsync<ProcessedCommandRow>(
             "select entity_id as EntityId, command from processed_commands where request_id = @requestId", new { requestId });
         return row is null ? null : (row.EntityId, row.Command);
+    }
+
+    /// <summary>The factory's recognitions that have not ended: pending publicity, cultivating or active.</summary>
+    public async Task<IReadOnlyList<Recognition>> LiveRecognitionsOfFactoryAsync(Guid factoryId) =>
+        [.. (await QueryRecognitionsAsync(null, "x.factory_id = @factory and x.status in ('PendingPublicity', 'Cultivating', 'Active')",
+            p => p.Add("factory", factoryId))).Select(r => r.Item)];
+
+    /// <summary>The end of a removal ban on the enterprise still running on <paramref name="today"/>, if any.</summary>
+    public async Task<DateOnly?> BanUntilAsync(Guid enterpriseId, DateOnly today)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await connection.QuerySingleOrDefaultAsync<DateOnly?>(
+            "select ban_until from recognitions where enterprise_id = @enterpriseId and ban_until > @today order by ban_until desc limit 1",
+            new { enterpriseId, today });
     }
 
     public async Task<Recognition?> ActiveRecognitionOfFactoryAsync(Guid factoryId) =>

@@ -21,8 +21,7 @@ public sealed record ApplicationForm(
         if (maturityLevel is < 0 or > 5) violations.Add("maturity.level", "must be a GB/T 39116-2020 level from 1 to 5");
         var assessed = BusinessDates.Parse(violations, "maturity.assessed_on", assessedOn, required: false);
         if (assessed > today) violations.Add("maturity.assessed_on", "must not be in the future");
-        var certificate = certificateRef?.Trim() ?? "";
-        if (certificate.Length > MaxCertificateRefLength) violations.Add("maturity.certificate_ref", $"must be at most {MaxCertificateRefLength} characters");
+        var certificate = violations.Optional("maturity.certificate_ref", certificateRef, MaxCertificateRefLength);
 
         var catalog = edition?.Trim() ?? "";
         if (catalog.Length > 0 && catalogs.Edition(catalog) is null)
@@ -33,7 +32,8 @@ public sealed record ApplicationForm(
             else
             {
                 catalogs.AreasCovered(catalog, scenarioIds, out var unknown);
-                if (unknown.Count > 0) violations.Add("scenario_ids", $"not in the {catalog} catalog: {string.Join(", ", unknown)}");
+                if (unknown.Count > 0)
+                    violations.Add("scenario_ids", $"not in the {catalog} catalog: {string.Join(", ", unknown.Take(10))}{(unknown.Count > 10 ? $" and {unknown.Count - 10} more" : "")}");
             }
         }
 
@@ -113,7 +113,7 @@ public sealed record Application(
         if (!Form.TruthfulnessDeclared) violations.Add("truthfulness_declared", "the enterprise must declare that the application is true (企业对申报材料的真实性负责)");
         violations.ThrowIfAny();
 
-        var refusals = Refusals(campaign, standing, today, Form);
+        var refusals = Refusals(campaign, standing, today, Form, resubmission: Status == ApplicationStatus.Returned);
         var coverage = CoverageGap(catalogs);
         if (coverage is not null && !Level.CoverageIsOnlyAdvice()) refusals.Add(coverage);
         if (refusals.Count > 0) throw new RuleViolationException(refusals);
@@ -213,11 +213,14 @@ public sealed record Application(
             : $"{Level.Chinese()} requires the construction areas {string.Join("、", Level.RequiredAreas().Order().Select(a => a.Chinese()))}; the scenarios do not cover {string.Join("、", missing.Select(a => a.Chinese()))}";
     }
 
-    private static List<string> Refusals(Campaign campaign, ApplicantStanding standing, DateOnly today, ApplicationForm? form)
+    /// <param name="resubmission">An application returned for changes comes back until the decision is due, after the window.</param>
+    private static List<string> Refusals(Campaign campaign, ApplicantStanding standing, DateOnly today, ApplicationForm? form, bool resubmission = false)
     {
         var level = campaign.Level;
         var refusals = new List<string>();
-        if (today > campaign.SubmissionClosesOn)
+        if (resubmission && today > campaign.DecisionDueOn)
+            refusals.Add($"the {campaign.Year} {level.Chinese()} campaign was to be decided by {campaign.DecisionDueOn.Iso()}");
+        else if (!resubmission && today > campaign.SubmissionClosesOn)
             refusals.Add($"the {campaign.Year} {level.Chinese()} campaign closed on {campaign.SubmissionClosesOn.Iso()}");
         else if (form is not null && today < campaign.SubmissionOpensOn)
             refusals.Add($"the {campaign.Year} {level.Chinese()} campaign accepts submissions from {campaign.SubmissionOpensOn.Iso()}");

@@ -39,6 +39,10 @@ public sealed record Enterprise(
     public Enterprise Update(CallerScope caller, long expectedVersion, EnterpriseDetails details, ReferenceData reference, DateTime now)
     {
         EnsureMayWrite(caller);
+        // Another city sees the enterprise through its factory there, but only the enterprise's own city (or the
+        // province) maintains the enterprise itself.
+        if (caller.Role != Role.Enterprise && !caller.CoversRegion(RegionCode))
+            throw new ForbiddenException($"the enterprise is registered in {RegionCode}: its city or the province maintains it");
         var violations = new Violations();
         if (expectedVersion <= 0) violations.Add("expected_version", "is required: send the version you read");
         var valid = Validate(caller, details, reference, violations);

@@ -48,7 +48,7 @@ public sealed record Recognition(
     /// </summary>
     public Recognition TakeEffect(CallerScope caller, DateOnly on, DateOnly today, DateTime now)
     {
-        EnsureRecognizerOrService(caller, "makes a {0} recognition take effect");
+        EnsurePublicityResult(caller, "makes a recognition take effect");
         if (Status != RecognitionStatus.PendingPublicity)
             throw new RuleViolationException([$"only a recognition pending publicity takes effect; this one is {Describe(Status)}"]);
         var approvedOn = History[^1].On;
@@ -70,7 +70,7 @@ public sealed record Recognition(
     /// </summary>
     public Recognition WithdrawAfterPublicity(CallerScope caller, string? reason, DateOnly today, DateTime now)
     {
-        EnsureRecognizerOrService(caller, "withdraws a {0} recognition after publicity");
+        EnsurePublicityResult(caller, "withdraws a recognition after publicity");
         var text = Reason(reason, required: true, field: "reason");
         if (Status != RecognitionStatus.PendingPublicity)
             throw new RuleViolationException([$"only a recognition pending publicity is withdrawn after publicity; this one is {Describe(Status)}"]);
@@ -88,6 +88,7 @@ public sealed record Recognition(
             throw new RuleViolationException([$"{Level.Chinese()} recognitions are not re-examined; they expire and are applied for again"]);
         if (Status != RecognitionStatus.Active) throw new RuleViolationException([$"only an active recognition is re-examined; this one is {Describe(Status)}"]);
         if (Renewal == "applied") throw new RuleViolationException(["re-examination has already been applied for"]);
+        if (Renewal == "failed") throw new RuleViolationException(["re-examination failed; the recognition is cancelled at expiry (复核未通过)"]);
         var opens = ExpiresOn!.Value.AddYears(-LevelRules.RenewalWindowYears);
         if (today < opens)
             throw new RuleViolationException([$"re-examination opens on {opens.Iso()}, in the last year of validity (expiry on {ExpiresOn.Iso()})"]);
@@ -102,6 +103,7 @@ public sealed record Recognition(
     {
         if (caller.Role != Role.Ministry) throw new ForbiddenException("the ministry decides re-examinations");
         CheckVersion(expectedVersion);
+        EnsureStatus(RecognitionStatus.Active, "re-examined");
         if (Renewal != "applied") throw new RuleViolationException(["no re-examination is awaiting a decision"]);
         var reason = Reason(comments, required: !passed);
         if (!passed) return Step(renewal: "failed", kind: "renewal_failed", on: today, reason: reason, caller: caller, now: now);
@@ -131,6 +133,7 @@ public sealed record Recognition(
     {
         if (caller.Role != Role.Province) throw new ForbiddenException("the province does the preliminary check");
         CheckVersion(expectedVersion);
+        EnsureStatus(RecognitionStatus.Cultivating, "checked for acceptance");
         if (Acceptance != "applied") throw new RuleViolationException(["no acceptance application is awaiting the preliminary check"]);
         return Step(acceptance: passed ? "preliminary_passed" : "preliminary_failed", kind: passed ? "preliminary_passed" : "preliminary_failed",
             on: today, reason: Reason(comments, required: !passed), caller: caller, now: now);
@@ -141,6 +144,7 @@ public sealed record Recognition(
     {
         if (caller.Role != Role.Ministry) throw new ForbiddenException("the ministry decides acceptance");
         CheckVersion(expectedVersion);
+        EnsureStatus(RecognitionStatus.Cultivating, "accepted");
         if (Acceptance != "preliminary_passed") throw new RuleViolationException(["no acceptance has passed the province's preliminary check"]);
         var reason = Reason(comments, required: !passed);
         return passed
@@ -168,6 +172,11 @@ public sealed record Recognition(
         return End(RecognitionStatus.Removed, today, reason, today.AddYears(LevelRules.BanYears), caller, now);
     }
 
+    /// <summary>Ends this recognition together with <paramref name="removal"/> of the same factory, under the same ban.</summary>
+    public Recognition RemovedWith(Recognition removal, CallerScope caller, DateOnly today, DateTime now) =>
+        End(RecognitionStatus.Removed, today, $"removed with the factory's {removal.Level.Chinese()} recognition {removal.Id}: {removal.EndReason}",
+            removal.BanUntil, caller, now);
+
     /// <summary>Revocation after a confirmed report that the factory's information was false (003 第二十一条).</summary>
     public Recognition Revoke(CallerScope caller, long expectedVersion, string? reason, bool withBan, DateOnly today, DateTime now)
     {
@@ -193,7 +202,8 @@ public sealed record Recognition(
             return End(RecognitionStatus.Cancelled, ExpiresOn!.Value,
                 Renewal == "failed" ? "re-examination failed (复核未通过)" : "no re-examination applied for (有效期满未申请复核)", null, system, now);
         }
-        if (Status == RecognitionStatus.Cultivating && today >= CultivationEndsOn && Acceptance != "preliminary_passed")
+        // An acceptance applied for in time, still with the province or the ministry, is decided before anything ends.
+        if (Status == RecognitionStatus.Cultivating && today >= CultivationEndsOn && Acceptance is not ("applied" or "preliminary_passed"))
             return End(RecognitionStatus.Cancelled, CultivationEndsOn!.Value, "cultivation period ended without acceptance", null, system, now);
         return null;
     }
@@ -211,10 +221,20 @@ public sealed record Recognition(
     };
 
     /// <summary>The service role stands for no authority: it only delivers what the publicity procedure decided.</summary>
-    private void EnsureRecognizerOrService(CallerScope caller, string what)
+    /// <summary>
+    /// Taking effect and withdrawal are the results of a closed publicity notice (公示), delivered by the notices
+    /// service with its own token: no authority can skip the publicity by calling them itself.
+    /// </summary>
+    private static void EnsurePublicityResult(CallerScope caller, string what)
     {
-        if (caller.Role != Level.Recognizer() && caller.Role != Role.Service)
-            throw new ForbiddenException($"the recognizing authority {string.Format(what, Level.Chinese())}");
+        if (caller.Role != Role.Service)
+            throw new ForbiddenException($"only the result of a publicity notice {what}; publish a notice and close it");
+    }
+
+    private void EnsureStatus(RecognitionStatus wanted, string what)
+    {
+        if (Status != wanted)
+            throw new RuleViolationException([$"only a {Describe(wanted)} recognition is {what}; this one is {Describe(Status)}"]);
     }
 
     private void EnsureLive()

@@ -121,11 +121,13 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
             ?? throw new NotFoundException($"no recognition of application {applicationId} in your scope");
         if (await AlreadyApplied(requestId, TookEffectCommand, recognition.Item)) return recognition.ToMessage();
         var active = recognition.Item.TakeEffect(caller, on, Today(), Now());
+        if (await lifecycle.BanUntilAsync(recognition.Item.EnterpriseId, Today()) is { } ban)
+            throw new RuleViolationException([$"the enterprise was removed from the library; nothing of it takes effect until {Domain.BusinessDates.Iso(ban)}"]);
         var lower = await lifecycle.ActiveRecognitionOfFactoryAsync(recognition.Item.FactoryId);
         if (lower is not null && lower.Level > active.Level)
             throw new RuleViolationException([$"the factory holds {Domain.LevelRules.Chinese(lower.Level)}, above {Domain.LevelRules.Chinese(active.Level)}"]);
         await lifecycle.SaveRecognitionAsync(caller, TookEffectCommand, recognition.Item, active,
-            lower is null ? null : (lower, lower.SupersededBy(active, caller, on, Now())), requestId);
+            lower is null ? null : [("recognition.superseded", lower, lower.SupersededBy(active, caller, on, Now()))], requestId);
         return (recognition with { Item = active }).ToMessage();
     }
 
@@ -185,13 +187,22 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         Step(context, request.Id, request.Passed ? "recognition.acceptance_passed" : "recognition.cancelled",
             (r, caller) => r.DecideAcceptance(caller, request.ExpectedVersion, request.Passed, request.Comments, Today(), Now()));
 
-    public Task<Recognition> RemoveRecognition(RemoveRecognitionRequest request, ServerCallContext context)
+    /// <summary>
+    /// Removal takes the factory out of the library: every recognition of it that has not ended (an active excellent
+    /// beside a leading in cultivation, one pending publicity) ends with it, in the same transaction.
+    /// </summary>
+    public async Task<Recognition> RemoveRecognition(RemoveRecognitionRequest request, ServerCallContext context)
     {
+        var caller = CallerScope.FromPrincipal(context.User);
         var violations = new Violations();
         var occurred = Domain.BusinessDates.Parse(violations, "occurred_on", request.OccurredOn, required: false);
         violations.ThrowIfAny();
-        return Step(context, request.Id, "recognition.removed", (r, caller) =>
-            r.Remove(caller, request.ExpectedVersion, request.Cause.ToDomain(), request.Description, occurred, Today(), Now()));
+        var recognition = await GetRecognitionInScope(caller, request.Id);
+        var removed = recognition.Item.Remove(caller, request.ExpectedVersion, request.Cause.ToDomain(), request.Description, occurred, Today(), Now());
+        var others = (await lifecycle.LiveRecognitionsOfFactoryAsync(removed.FactoryId)).Where(r => r.Id != removed.Id)
+            .Select(r => ("recognition.removed", r, r.RemovedWith(removed, caller, Today(), Now()))).ToList();
+        await lifecycle.SaveRecognitionAsync(caller, "recognition.removed", recognition.Item, removed, others);
+        return (recognition with { Item = removed }).ToMessage();
     }
 
     public Task<Recognition> RevokeRecognition(RevokeRecognitionRequest request, ServerCallContext context) =>
