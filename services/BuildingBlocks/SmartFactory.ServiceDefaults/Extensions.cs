@@ -33,7 +33,6 @@ public static class Extensions
             if (builder.Configuration["Endpoints:Http"] is { Length: > 0 } http) Listen(kestrel, http, HttpProtocols.Http1);
         });
         builder.AddKeycloakAuthentication();
-        builder.Services.AddSingleton(TimeProvider.System);
 
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
         {

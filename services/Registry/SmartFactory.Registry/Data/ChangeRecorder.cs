@@ -8,7 +8,7 @@ using SmartFactory.ServiceDefaults.Data;
 namespace SmartFactory.Registry.Data;
 
 /// <summary>
-/// Every registry change leaves, in its own transaction, an audit row (who, before, after) and an entry in the numbered
+/// Every registry change leaves, in the change's own transaction, an audit row (who, before, after) and an entry in the numbered
 /// change feed that the catalog and the ministry exchange pull.
 /// </summary>
 public sealed class ChangeRecorder(AuditWriter audit, TimeProvider time)
