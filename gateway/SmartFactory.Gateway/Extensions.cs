@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
+using Microsoft.AspNetCore.HttpOverrides;
 using SmartFactory.Gateway.Api;
 using SmartFactory.Gateway.Proxy;
 using SmartFactory.Grpc;
@@ -29,6 +30,28 @@ public static class Extensions
         builder.Services.AddScoped<NoticesClient>();
         builder.Services.AddGrpcRoutes();
         return builder;
+    }
+
+    /// <summary>
+    /// The client's address, before anything reads it (the notices service's rate limit, YARP's own X-Forwarded-For).
+    /// Behind an ingress every connection comes from the ingress, which appends the client to X-Forwarded-For: with the
+    /// ingress's networks in <c>Gateway:TrustedProxies</c> (CIDR), the last entry, from a connection of those networks
+    /// only, becomes the client. With none configured nothing is trusted and the peer is the client, whatever the
+    /// request's own X-Forwarded-For says.
+    /// </summary>
+    public static WebApplication UseClientAddress(this WebApplication app)
+    {
+        var trusted = app.Configuration.GetSection("Gateway:TrustedProxies").Get<string[]>() ?? [];
+        // To the middleware, no known proxy at all means any proxy: without a trusted one it stays out.
+        if (trusted.Length == 0) return app;
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = 1 };
+        options.KnownProxies.Clear(); // the defaults, loopback, are no ingress of ours
+        options.KnownIPNetworks.Clear();
+        foreach (var network in trusted)
+            options.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(network, out var parsed) ? parsed
+                : throw new InvalidOperationException($"Gateway:TrustedProxies: '{network}' is not a network in CIDR notation, such as 10.0.0.0/8"));
+        app.UseForwardedHeaders(options);
+        return app;
     }
 
     public static WebApplication MapGateway(this WebApplication app)

@@ -6,6 +6,7 @@ builder.AddServiceDefaults();
 builder.AddGatewayServices();
 
 var app = builder.Build();
+app.UseClientAddress();
 app.MapDefaultEndpoints();
 app.MapGateway();
 

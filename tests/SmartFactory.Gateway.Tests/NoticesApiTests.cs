@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using registry::SmartFactory.Registry.Domain;
+using SmartFactory.TestSupport;
 using static SmartFactory.Gateway.Tests.GatewayFixture;
 
 namespace SmartFactory.Gateway.Tests;
@@ -69,12 +70,34 @@ public class NoticesApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
         return form;
     }
 
-    private static async Task<HttpResponseMessage> FileObjection(HttpClient client, string noticeId, HttpContent form, string? idempotencyKey = null)
+    private static async Task<HttpResponseMessage> FileObjection(HttpClient client, string noticeId, HttpContent form, string? idempotencyKey = null,
+        string? forwardedFor = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/notices/{noticeId}/objections") { Content = form };
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        if (forwardedFor is not null) request.Headers.Add("X-Forwarded-For", forwardedFor);
         return await client.SendAsync(request);
     }
+
+    /// <summary>A gateway of its own in front of the fixture's services, with settings of the test's.</summary>
+    private ServiceHost<Program> Gateway(params (string Key, string? Value)[] settings)
+    {
+        var all = fixture.SettingsWithoutDevelopmentKey();
+        all["Services:Registry"] = fixture.Registry.GrpcAddress.ToString();
+        all["Services:Notices"] = fixture.Notices.GrpcAddress.ToString();
+        foreach (var (key, value) in settings) all[key] = value;
+        return new ServiceHost<Program>(all, "Production").Start();
+    }
+
+    /// <summary>The limiter counts per calendar minute: a test filing several objections starts early enough in one.</summary>
+    private async Task StartOfAMinute()
+    {
+        var now = fixture.NoticesClock.GetUtcNow();
+        if (now.Second > 45) await Task.Delay(TimeSpan.FromSeconds(61 - now.Second));
+    }
+
+    /// <summary>A private address no other test (nor an earlier run within the limiter's window) is likely to name.</summary>
+    private static string NewForwardedAddress() => $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
 
     private static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode status)
     {
@@ -272,18 +295,56 @@ public class NoticesApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
     public async Task The_seventh_objection_within_a_minute_from_one_client_is_refused()
     {
         var notice = await Published("420100");
-        // The limiter counts per calendar minute: start early enough in one that all seven land in it.
-        var now = fixture.NoticesClock.GetUtcNow();
-        if (now.Second > 45) await Task.Delay(TimeSpan.FromSeconds(61 - now.Second));
+        await StartOfAMinute();
         using var client = fixture.ClientFrom(NewClientAddress());
         for (var i = 0; i < ObjectionsPerMinute; i++)
             await Json(await FileObjection(client, Id(notice), Objection(ItemId(notice))), HttpStatusCode.Created);
 
         var limited = await Json(await FileObjection(client, Id(notice), Objection(ItemId(notice))), HttpStatusCode.TooManyRequests);
         Assert.Equal(("RESOURCE_EXHAUSTED", "Too many requests"), (limited.GetProperty("grpcStatus").GetString(), limited.GetProperty("title").GetString()));
+        // Trusting no proxy (the default), the gateway ignores an X-Forwarded-For the client sends itself.
+        await Json(await FileObjection(client, Id(notice), Objection(ItemId(notice)), forwardedFor: NewForwardedAddress()), HttpStatusCode.TooManyRequests);
         // Another client is not held back by the first one's objections.
         using var other = fixture.ClientFrom(NewClientAddress());
         await Json(await FileObjection(other, Id(notice), Objection(ItemId(notice))), HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_each_client_it_forwards_has_its_own_limit()
+    {
+        var notice = await Published("420900");
+        // An ingress on loopback: every client's connection comes from it, each client named in X-Forwarded-For.
+        await using var gateway = Gateway(("Gateway:TrustedProxies:0", "127.0.0.0/8"));
+        using var ingress = gateway.HttpClient();
+        await StartOfAMinute();
+        var client = NewForwardedAddress();
+        for (var i = 0; i < ObjectionsPerMinute; i++)
+            await Json(await FileObjection(ingress, Id(notice), Objection(ItemId(notice)), forwardedFor: $"198.51.100.{i}, {client}"), HttpStatusCode.Created);
+        // The address the ingress appended counts, not what the client claimed before it.
+        await Json(await FileObjection(ingress, Id(notice), Objection(ItemId(notice)), forwardedFor: $"198.51.100.99, {client}"),
+            HttpStatusCode.TooManyRequests);
+        await Json(await FileObjection(ingress, Id(notice), Objection(ItemId(notice)), forwardedFor: NewForwardedAddress()), HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task An_unreachable_service_is_a_503_that_does_not_say_where_the_service_lives()
+    {
+        int closedPort;
+        using (var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        await using var gateway = Gateway(("Services:Notices", $"http://127.0.0.1:{closedPort}"));
+        using var http = gateway.HttpClient();
+
+        var response = await http.GetAsync("/api/v1/notices");
+        var text = await response.Content.ReadAsStringAsync();
+        var problem = await Json(response, HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(("UNAVAILABLE", "the service is unavailable; try again shortly"),
+            (problem.GetProperty("grpcStatus").GetString(), problem.GetProperty("detail").GetString()));
+        Assert.DoesNotContain(closedPort.ToString(), text);
+        Assert.DoesNotContain("127.0.0.1", text);
     }
 
     [Fact]

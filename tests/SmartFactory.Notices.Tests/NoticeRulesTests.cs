@@ -68,4 +68,13 @@ public class NoticeRulesTests
     [InlineData(new byte[] { 0x4D, 0x5A, 0x90, 0x00 }, null)]
     [InlineData(new byte[] { 0x47, 0x49, 0x46, 0x38 }, null)]
     public void Evidence_is_typed_by_its_content(byte[] content, string? type) => Assert.Equal(type, Objection.Sniff(content));
+
+    [Fact]
+    public void Control_characters_in_an_objection_are_wrong_fields()
+    {
+        var notice = Draft(new DateOnly(2026, 4, 1)).Publish(Wuhan, 1, new DateOnly(2026, 4, 1), Now);
+        var error = Assert.Throws<ValidationException>(() => Objection.File(notice, notice.Items[0].Id.ToString(), "张\0三", "13800138000",
+            "某\u0007公司", "理由", [], new DateOnly(2026, 4, 3), Guid.NewGuid(), "YY-20260403-000002", Now));
+        Assert.Equal(["objector_name", "organisation"], error.Violations.Select(v => v.Field));
+    }
 }

@@ -40,6 +40,17 @@ public sealed class NoticesFixture : IAsyncLifetime
     /// <summary>A notices process: a new one after <see cref="ServiceHost{T}.DisposeAsync"/> is a restart.</summary>
     public ServiceHost<Program> StartNotices()
     {
+        var host = StartOtherNotices();
+        noticesClient = host.GrpcClient();
+        return host;
+    }
+
+    /// <summary>
+    /// A second notices process beside <see cref="Notices"/>, on the same database, with some settings changed (e.g. a
+    /// relay with a broken identity). The test disposes of it; the fixture's calls still go to <see cref="Notices"/>.
+    /// </summary>
+    public ServiceHost<Program> StartOtherNotices(params (string Key, string? Value)[] overrides)
+    {
         var settings = Settings.For(Database, Issuer);
         settings["Services:Registry"] = Registry.GrpcAddress.ToString();
         settings["Auth:ClientId"] = ClientId;
@@ -47,9 +58,8 @@ public sealed class NoticesFixture : IAsyncLifetime
         settings["Notices:RelayEnabled"] = "false";
         settings["Notices:CloseJobEnabled"] = "false";
         settings["Notices:ObjectionsPerMinute"] = "5";
-        var host = new ServiceHost<Program>(settings, clock: Clock).Start();
-        noticesClient = host.GrpcClient();
-        return host;
+        foreach (var (key, value) in overrides) settings[key] = value;
+        return new ServiceHost<Program>(settings, clock: Clock).Start();
     }
 
     public async Task RestartNotices()

@@ -6,10 +6,13 @@ namespace SmartFactory.Gateway.Api;
 // The REST shapes of publicity notices (公示), objections (异议) and filings (备案), as in LifecycleModels: camelCase,
 // enums as snake_case strings ("published", "basic"), dates as "YYYY-MM-DD", absent values as null.
 
-/// <summary>An approved application as a notice lists it: public fields only; outcome after closing (took_effect, rejected).</summary>
+/// <summary>
+/// An approved application as a notice lists it: public fields only; outcome after closing (took_effect, rejected);
+/// for the publishing authority only, the delivery of that outcome to the registry (pending, delivered, failed: …).
+/// </summary>
 public sealed record NoticeItemDto(
     string Id, int Position, string ApplicationId, string EnterpriseName, string FactoryName, string RegionCode, string IndustryCode,
-    Level Level, string? Outcome);
+    Level Level, string? Outcome, string? Delivery);
 
 public sealed record NoticeDto(
     string Id, string Title, Level Level, string AuthorityRegion, NoticeStatus Status, DateOnly? StartsOn, int LengthWorkingDays,
@@ -18,7 +21,7 @@ public sealed record NoticeDto(
     public static NoticeDto From(Notice n) => new(n.Id, n.Title, (Level)n.Level, n.AuthorityRegion, n.Status, Wire.Date(n.StartsOn),
         n.LengthWorkingDays, Wire.Date(n.EndsOn),
         [.. n.Items.Select(i => new NoticeItemDto(i.Id, i.Position, i.ApplicationId, i.EnterpriseName, i.FactoryName, i.RegionCode,
-            i.IndustryCode, (Level)i.Level, Wire.NullIfEmpty(i.Outcome)))],
+            i.IndustryCode, (Level)i.Level, Wire.NullIfEmpty(i.Outcome), Wire.NullIfEmpty(i.Delivery)))],
         n.PublishedAt?.ToDateTimeOffset(), n.ClosedAt?.ToDateTimeOffset(), n.Version);
 }
 

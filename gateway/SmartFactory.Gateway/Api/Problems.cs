@@ -26,8 +26,14 @@ public static class Problems
             _ => StatusCodes.Status500InternalServerError,
         };
         var fields = e.FieldViolations.Select(v => new ProblemField(CamelCase(v.Field), v.Description)).ToList();
-        return Invalid(status, Title(e.Status), status >= 500 && e.Status != StatusCode.Unavailable ? "the platform failed to answer" : e.Message,
-            fields, e.Status, BrokenRules(e));
+        // Server-side failures keep their words in the logs: UNAVAILABLE carries the service's internal host and port.
+        var detail = e.Status switch
+        {
+            StatusCode.Unavailable => "the service is unavailable; try again shortly",
+            _ when status >= 500 => "the platform failed to answer",
+            _ => e.Message,
+        };
+        return Invalid(status, Title(e.Status), detail, fields, e.Status, BrokenRules(e));
     }
 
     public static IResult Invalid(int status, string title, string detail, IReadOnlyList<ProblemField> fields, StatusCode? grpcStatus = null,

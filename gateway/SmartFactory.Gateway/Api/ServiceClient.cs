@@ -53,16 +53,13 @@ public sealed class NoticesClient([FromKeyedServices(NoticesClient.Cluster)] Grp
     /// <summary>What the notices service accepts in one message: an objection with five evidence files of 10 MiB.</summary>
     public const int MaxMessageBytes = 60 * 1024 * 1024;
 
-    protected override void AddHeaders(Metadata headers, HttpContext context) => headers.Add("x-forwarded-for", ForwardedFor(context));
+    protected override void AddHeaders(Metadata headers, HttpContext context) => headers.Add("x-forwarded-for", ClientAddress(context));
 
     /// <summary>
-    /// X-Forwarded-For as a proxy passes it on: the addresses the request already carried, then the peer it came from.
-    /// Metadata is printable ASCII, so an incoming header that is not is dropped rather than failing the call.
+    /// The client's address and nothing else: the connection's peer, or the address a trusted proxy named for it
+    /// (<c>Gateway:TrustedProxies</c>, resolved by the forwarded-headers middleware). Whatever else the request's own
+    /// X-Forwarded-For says is the client's claim, and not passed on.
     /// </summary>
-    public static string ForwardedFor(HttpContext context)
-    {
-        var peer = context.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : "unknown";
-        var incoming = string.Join(", ", context.Request.Headers["X-Forwarded-For"].Select(v => v?.Trim()).Where(v => !string.IsNullOrEmpty(v)));
-        return incoming.Length > 0 && incoming.All(c => c is >= ' ' and <= '~') ? $"{incoming}, {peer}" : peer;
-    }
+    public static string ClientAddress(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : "unknown";
 }

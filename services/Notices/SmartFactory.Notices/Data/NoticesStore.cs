@@ -11,6 +11,12 @@ namespace SmartFactory.Notices.Data;
 /// <summary>A command for the registry, waiting in the outbox.</summary>
 public sealed record OutboxMessage(Guid Id, string Kind, string Payload, int Attempts);
 
+/// <summary>What a close writes beside the notice itself: the closed notice, its commands to the registry and its filing.</summary>
+public sealed record CloseDecision(Notice After, IReadOnlyList<(string Kind, object Payload)> Commands, Filing? Filing);
+
+/// <summary>An objection of a notice as the close counts it.</summary>
+public sealed record ObjectionState(Guid ItemId, string Status);
+
 public sealed record Filing(Guid Id, Guid NoticeId, string NoticeTitle, int Level, string FromRegion, string ToRegion, int ItemsTookEffect,
     int ItemsRejected, DateTime FiledAt);
 
@@ -74,30 +80,49 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
         return ([.. rows.Select(r => r.ToDomain(items))], total);
     }
 
-    /// <summary>Applications already listed by a notice that has not closed: an application is publicized once.</summary>
-    public async Task<IReadOnlyList<Guid>> ApplicationsInOpenNoticesAsync(IReadOnlyList<Guid> applicationIds)
+    /// <summary>
+    /// Applications listed by a published notice still running: an application is publicized by one notice at a time.
+    /// A draft reserves nothing (it may go stale and never be published); publishing checks again.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> ApplicationsInPublishedNoticesAsync(IReadOnlyList<Guid> applicationIds)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return [.. await connection.QueryAsync<Guid>("""
-            select i.application_id from notice_items i join notices n on n.id = i.notice_id
-            where n.status <> 'Closed' and i.application_id = any(@applicationIds)
-            """, new { applicationIds = applicationIds.ToArray() })];
+        return [.. await PublishedElsewhereAsync(connection, null, null, applicationIds)];
     }
 
+    /// <summary>Publishes the notice unless another published notice lists one of its applications meanwhile.</summary>
     public async Task PublishAsync(CallerScope caller, Notice before, Notice after)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
+        // Two drafts may list the same application. A lock per application, taken in one order, makes a concurrent
+        // publish of the other draft wait for this commit and then see this notice below.
+        var applications = after.Items.Select(i => i.ApplicationId).Distinct().Order().ToArray();
+        await connection.ExecuteAsync("""
+            select pg_advisory_xact_lock(hashtextextended('notices.application:' || id::text, 0))
+            from (select id from unnest(@applications) as a(id) order by id) sorted
+            """, new { applications }, transaction);
+        var taken = await PublishedElsewhereAsync(connection, transaction, after.Id, applications);
+        if (taken.Count > 0)
+            throw new RuleViolationException([.. taken.Select(id => $"application {id} is already listed by another published notice that has not closed")]);
         await UpdateNoticeAsync(connection, transaction, before, after);
         await audit.WriteAsync(transaction, caller, "notice.published", "notice", after.Id.ToString(), before, after);
         await transaction.CommitAsync();
     }
 
-    /// <summary>The close, its outcomes, its filing and its commands to the registry: all or nothing.</summary>
-    public async Task CloseAsync(CallerScope caller, Notice before, Notice after, IReadOnlyList<(string Kind, object Payload)> commands, Filing? filing, DateTime now)
+    /// <summary>
+    /// The close, its outcomes, its filing and its commands to the registry: all or nothing. <paramref name="decide"/>
+    /// gets the notice's objections as they stand under the notice's row lock, which an objection being filed holds
+    /// for share: each objection is either counted here or refused as late, never filed and ignored.
+    /// </summary>
+    public async Task<Notice> CloseAsync(CallerScope caller, Notice before, Func<IReadOnlyList<ObjectionState>, CloseDecision> decide, DateTime now)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("select 1 from notices where id = @Id for update", new { before.Id }, transaction);
+        var objections = (await connection.QueryAsync<ObjectionState>(
+            "select item_id as ItemId, status from objections where notice_id = @Id", new { before.Id }, transaction)).ToList();
+        var (after, commands, filing) = decide(objections);
         await UpdateNoticeAsync(connection, transaction, before, after);
         await connection.ExecuteAsync("update notice_items set outcome = @Outcome where id = @Id",
             after.Items.Select(i => new { i.Id, i.Outcome }), transaction);
@@ -111,6 +136,7 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
                 """, filing, transaction);
         await audit.WriteAsync(transaction, caller, "notice.closed", "notice", after.Id.ToString(), before, after);
         await transaction.CommitAsync();
+        return after;
     }
 
     public async Task<IReadOnlyList<Notice>> NoticesToCloseAsync(DateOnly today)
@@ -134,14 +160,42 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
 
     // ----- objections
 
+    /// <summary>Receipt numbers drawn again when the random part was drawn before on the same day.</summary>
+    private const int ReceiptNumberRetries = 3;
+
     /// <summary>
     /// Stores an objection with its evidence. With an idempotency key seen before, stores nothing and answers the first
-    /// objection's receipt (a double click files one objection).
+    /// objection's receipt (a double click files one objection). The notice must still take objections on
+    /// <paramref name="today"/> when the objection goes in, not only when it was checked: a close in between refuses it.
+    /// A receipt number taken already is replaced by <paramref name="newReceiptNumber"/>, up to three times.
     /// </summary>
-    public async Task<Objection> InsertObjectionAsync(Objection objection, IReadOnlyList<EvidenceUpload> uploads, string? idempotencyKey)
+    public async Task<Objection> InsertObjectionAsync(Objection objection, IReadOnlyList<EvidenceUpload> uploads, string? idempotencyKey, DateOnly today,
+        Func<string> newReceiptNumber)
+    {
+        for (var retry = 0; ; retry++)
+        {
+            try
+            {
+                return await TryInsertObjectionAsync(objection, uploads, idempotencyKey, today);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "objections_receipt_number_key"
+                && retry < ReceiptNumberRetries)
+            {
+                objection = objection with { ReceiptNumber = newReceiptNumber() };
+            }
+        }
+    }
+
+    private async Task<Objection> TryInsertObjectionAsync(Objection objection, IReadOnlyList<EvidenceUpload> uploads, string? idempotencyKey, DateOnly today)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
+        // For share: objections do not wait for each other, but a close (for update) waits for this one to commit and
+        // counts it, and this one waits for a close to commit and then sees the notice closed.
+        var notice = await connection.QuerySingleAsync<NoticeState>("select status, ends_on as EndsOn from notices where id = @NoticeId for share",
+            new { objection.NoticeId }, transaction);
+        if (notice.Status != nameof(NoticeStatus.Published) || today > notice.EndsOn)
+            throw new RuleViolationException([$"the publicity period ended on {notice.EndsOn:yyyy-MM-dd}; objections are no longer accepted"]);
         var inserted = await connection.ExecuteAsync("""
             insert into objections (id, receipt_number, notice_id, item_id, objector_name, contact_phone, organisation, grounds, status,
                 resolution_reason, filed_at, version, idempotency_key)
@@ -235,6 +289,32 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
         return delivered;
     }
 
+    /// <summary>
+    /// What became of each registry command, by request id: "pending" until the registry acknowledges it, then
+    /// "delivered", or "failed: …" with the registry's refusal when it refused for good.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> DeliveriesAsync(IReadOnlyList<string> requestIds)
+    {
+        if (requestIds.Count == 0) return new Dictionary<string, string>();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var rows = await connection.QueryAsync<(string RequestId, bool Delivered, bool Failed, string? LastError)>("""
+            select payload->>'requestId', delivered_at is not null, failed_at is not null, last_error
+            from outbox where payload->>'requestId' = any(@requestIds) order by created_at
+            """, new { requestIds = requestIds.ToArray() });
+        var deliveries = new Dictionary<string, string>();
+        foreach (var row in rows)
+            deliveries[row.RequestId] = row.Delivered ? "delivered" : row.Failed ? $"failed: {row.LastError}" : "pending";
+        return deliveries;
+    }
+
+    private static async Task<IReadOnlyList<Guid>> PublishedElsewhereAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid? notice,
+        IReadOnlyList<Guid> applicationIds) =>
+        [.. await connection.QueryAsync<Guid>("""
+            select distinct i.application_id from notice_items i join notices n on n.id = i.notice_id
+            where n.status = 'Published' and n.id is distinct from @notice and i.application_id = any(@applicationIds)
+            order by i.application_id
+            """, new { notice, applicationIds = applicationIds.ToArray() }, transaction)];
+
     private async Task<IReadOnlyList<Objection>> ObjectionsAsync(string condition, object parameters)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -281,6 +361,8 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
     {
         public NoticeItem ToDomain() => new(Id, Position, ApplicationId, EnterpriseName, FactoryName, RegionCode, IndustryCode, (RecognitionLevel)Level, Outcome);
     }
+
+    private sealed record NoticeState(string Status, DateOnly EndsOn);
 
     private sealed record ObjectionRow(Guid Id, string ReceiptNumber, Guid NoticeId, Guid ItemId, string ObjectorName, string ContactPhone,
         string Organisation, string Grounds, string Status, string ResolutionReason, DateTime FiledAt, DateTime? ResolvedAt, long Version);

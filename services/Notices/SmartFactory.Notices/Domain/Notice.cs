@@ -38,13 +38,9 @@ public sealed record Notice(
         int lengthWorkingDays, int defaultLength, WorkingDayCalendar calendar, DateOnly today, Guid id, DateTime now)
     {
         var violations = new Violations();
-        var text = violations.Required("title", title, MaxTitleLength);
-        if (items.Count == 0 && duplicates.Count == 0) violations.Add("application_ids", "name at least one approved application");
-        if (items.Count > MaxItems) violations.Add("application_ids", $"at most {MaxItems} applications in one notice");
-        if (duplicates.Count > 0) violations.Add("application_ids", $"listed twice: {string.Join(", ", duplicates)}");
+        var text = CheckRequest(violations, title, items.Count, duplicates, lengthWorkingDays, defaultLength);
         var levels = items.Select(i => i.Level).Distinct().ToList();
         if (levels.Count > 1) violations.Add("application_ids", "a notice lists one level only");
-        if (lengthWorkingDays is < 0 or > MaxLengthWorkingDays) violations.Add("length_working_days", $"must be between 1 and {MaxLengthWorkingDays} (default {defaultLength})");
         if (startsOn < today) violations.Add("starts_on", "must not be in the past");
         violations.ThrowIfAny();
 
@@ -55,6 +51,21 @@ public sealed record Notice(
         var (start, end) = Period(calendar, startsOn ?? today.AddDays(1), length);
         return new Notice(id, text, level, caller.Role, caller.Region, NoticeStatus.Draft, start, length, end,
             [.. items.Select((item, i) => item with { Position = i + 1 })], null, null, 1, now);
+    }
+
+    /// <summary>
+    /// The checks a draft request passes before anything is read from the registry: its title, how many distinct
+    /// applications it names (at most <see cref="MaxItems"/>), none twice, and the period's length. Answers the title.
+    /// </summary>
+    public static string CheckRequest(Violations violations, string? title, int applications, IReadOnlyList<string> duplicates, int lengthWorkingDays,
+        int defaultLength)
+    {
+        var text = violations.Required("title", title, MaxTitleLength);
+        if (applications == 0 && duplicates.Count == 0) violations.Add("application_ids", "name at least one approved application");
+        if (applications > MaxItems) violations.Add("application_ids", $"at most {MaxItems} applications in one notice");
+        if (duplicates.Count > 0) violations.Add("application_ids", $"listed twice: {string.Join(", ", duplicates)}");
+        if (lengthWorkingDays is < 0 or > MaxLengthWorkingDays) violations.Add("length_working_days", $"must be between 1 and {MaxLengthWorkingDays} (default {defaultLength})");
+        return text;
     }
 
     public bool IsAuthority(CallerScope caller) => caller.Role == AuthorityRole && caller.Region == AuthorityRegion;

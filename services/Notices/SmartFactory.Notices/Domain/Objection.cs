@@ -36,11 +36,10 @@ public sealed partial record Objection(
         var realName = name?.Trim() ?? "";
         if (realName.Length == 0 || Anonymous().IsMatch(realName))
             violations.Add("objector_name", "a real name is required: anonymous objections are not accepted (实名)");
-        else if (realName.Length > 50) violations.Add("objector_name", "must be at most 50 characters");
+        else violations.Optional("objector_name", realName, 50);
         var contact = phone?.Trim() ?? "";
         if (!Phone().IsMatch(contact)) violations.Add("contact_phone", "a mobile (1XXXXXXXXXX) or landline (0XX-XXXXXXXX) number is required");
-        var org = organisation?.Trim() ?? "";
-        if (org.Length > 200) violations.Add("organisation", "must be at most 200 characters");
+        var org = violations.Optional("organisation", organisation, 200);
         var text = violations.Required("grounds", grounds, MaxGroundsLength);
         var evidence = CheckEvidence(uploads, violations);
         violations.ThrowIfAny();

@@ -7,7 +7,8 @@ namespace SmartFactory.Notices.Grpc;
 
 internal static class Mapping
 {
-    public static V1.Notice ToMessage(this Notice n) => new()
+    /// <summary>The notice; with <paramref name="deliveries"/> (by item id, the publishing authority's view) each item's delivery too.</summary>
+    public static V1.Notice ToMessage(this Notice n, IReadOnlyDictionary<Guid, string>? deliveries = null) => new()
     {
         Id = n.Id.ToString(), Title = n.Title, Level = (int)n.Level, AuthorityRegion = n.AuthorityRegion,
         Status = (V1.NoticeStatus)((int)n.Status + 1), StartsOn = Iso(n.StartsOn), LengthWorkingDays = n.LengthWorkingDays, EndsOn = Iso(n.EndsOn),
@@ -15,6 +16,7 @@ internal static class Mapping
         {
             Id = i.Id.ToString(), Position = i.Position, ApplicationId = i.ApplicationId.ToString(), EnterpriseName = i.EnterpriseName,
             FactoryName = i.FactoryName, RegionCode = i.RegionCode, IndustryCode = i.IndustryCode, Level = (int)i.Level, Outcome = i.Outcome ?? "",
+            Delivery = deliveries?.GetValueOrDefault(i.Id) ?? "",
         }) },
         PublishedAt = n.PublishedAt is { } published ? Timestamp.FromDateTime(DateTime.SpecifyKind(published, DateTimeKind.Utc)) : null,
         ClosedAt = n.ClosedAt is { } closed ? Timestamp.FromDateTime(DateTime.SpecifyKind(closed, DateTimeKind.Utc)) : null,

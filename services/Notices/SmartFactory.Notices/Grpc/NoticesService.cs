@@ -30,6 +30,10 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
         var startsOn = ParseDate(violations, "starts_on", request.StartsOn);
         var ids = request.ApplicationIds.Select(id => id.Trim()).ToList();
         var duplicates = ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        // What can be checked without the registry first: each id costs two registry calls below.
+        Domain.Notice.CheckRequest(violations, request.Title, ids.Distinct().Count(), duplicates, request.LengthWorkingDays,
+            options.Value.DefaultLengthWorkingDays);
+        violations.ThrowIfAny();
         var items = new List<Domain.NoticeItem>();
         var authorization = context.HttpContext.Request.Headers.Authorization.ToString();
         foreach (var id in ids.Distinct())
@@ -39,8 +43,8 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
             if (item is null) violations.Add("application_ids", $"'{id}' is not an approved application awaiting publicity in your scope");
             else items.Add(item);
         }
-        var listed = await store.ApplicationsInOpenNoticesAsync([.. items.Select(i => i.ApplicationId)]);
-        foreach (var id in listed) violations.Add("application_ids", $"'{id}' is already listed by a notice that has not closed");
+        var listed = await store.ApplicationsInPublishedNoticesAsync([.. items.Select(i => i.ApplicationId)]);
+        foreach (var id in listed) violations.Add("application_ids", $"'{id}' is already listed by a notice published and not yet closed");
         violations.ThrowIfAny();
 
         var notice = Domain.Notice.Draft(caller, request.Title, items, duplicates, startsOn, request.LengthWorkingDays,
@@ -58,8 +62,12 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
         return published.ToMessage();
     }
 
-    public async Task<Notice> GetNotice(GetNoticeRequest request, ServerCallContext context) =>
-        (await NoticeFor(OptionalCaller(context), request.Id)).ToMessage();
+    public async Task<Notice> GetNotice(GetNoticeRequest request, ServerCallContext context)
+    {
+        var caller = OptionalCaller(context);
+        var notice = await NoticeFor(caller, request.Id);
+        return notice.ToMessage(await DeliveriesAsync([notice], caller));
+    }
 
     public async Task<ListNoticesResponse> ListNotices(ListNoticesRequest request, ServerCallContext context)
     {
@@ -72,9 +80,10 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
         violations.ThrowIfAny();
         var size = request.PageSize == 0 ? 20 : request.PageSize;
         var (notices, total) = await store.ListNoticesAsync(caller, offset, size);
+        var deliveries = await DeliveriesAsync(notices, OptionalCaller(context));
         return new ListNoticesResponse
         {
-            Notices = { notices.Select(n => n.ToMessage()) }, TotalSize = total,
+            Notices = { notices.Select(n => n.ToMessage(deliveries)) }, TotalSize = total,
             NextPageToken = offset + size < total ? (offset + size).ToString() : "",
         };
     }
@@ -99,7 +108,7 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
             var uploads = request.Evidence.Select(e => e.ToDomain()).ToList();
             var objection = Domain.Objection.File(notice, request.ItemId, request.ObjectorName, request.ContactPhone, request.Organisation,
                 request.Grounds, uploads, today, Guid.CreateVersion7(), Domain.Objection.NewReceiptNumber(today), Now());
-            stored = await store.InsertObjectionAsync(objection, uploads, scopedKey);
+            stored = await store.InsertObjectionAsync(objection, uploads, scopedKey, today, () => Domain.Objection.NewReceiptNumber(today));
         }
         return new ObjectionReceipt
         {
@@ -139,7 +148,8 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
         var caller = CallerScope.FromPrincipal(context.User);
         var notice = await NoticeFor(caller, request.Id);
         if (!notice.IsAuthority(caller)) throw new NotFoundException($"notice {request.Id} not found");
-        return (await closer.CloseAsync(notice, caller, request.ExpectedVersion)).ToMessage();
+        var closed = await closer.CloseAsync(notice, caller, request.ExpectedVersion);
+        return closed.ToMessage(await DeliveriesAsync([closed], caller));
     }
 
     public async Task<ListFilingsResponse> ListFilings(ListFilingsRequest request, ServerCallContext context)
@@ -173,6 +183,19 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Each item's delivery to the registry, for the closed notices the caller published: the authority has to see a
+    /// command the registry refused, since the item is then decided here but not there. Nobody else sees deliveries.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<Guid, string>?> DeliveriesAsync(IReadOnlyList<Domain.Notice> notices, CallerScope? caller)
+    {
+        var own = notices.Where(n => caller is not null && n.IsAuthority(caller) && n.Status == Domain.NoticeStatus.Closed).ToList();
+        if (own.Count == 0) return null;
+        var requests = own.SelectMany(n => n.Items.Select(i => (Item: i.Id, Request: NoticeCloser.RequestId(n.Id, i.Id)))).ToList();
+        var deliveries = await store.DeliveriesAsync([.. requests.Select(r => r.Request)]);
+        return requests.Where(r => deliveries.ContainsKey(r.Request)).ToDictionary(r => r.Item, r => deliveries[r.Request]);
     }
 
     /// <summary>Drafts are their authority's only; everyone else, the public included, sees published and closed notices.</summary>

@@ -11,28 +11,50 @@ namespace SmartFactory.Notices.Jobs;
 /// </summary>
 public sealed class NoticeCloser(NoticesStore store, TimeProvider time)
 {
-    public async Task<Notice> CloseAsync(Notice notice, CallerScope caller, long? expectedVersion)
+    /// <summary>How much of the notice's title the withdrawal reason quotes: the registry takes reasons of up to 2000 characters.</summary>
+    private const int ReasonTitleLength = 200;
+
+    public Task<Notice> CloseAsync(Notice notice, CallerScope caller, long? expectedVersion)
     {
-        var objections = await store.ListObjectionsAsync(notice.Id);
-        var upheld = objections.Where(o => o.Status == "upheld").ToLookup(o => o.ItemId);
         var today = time.Today();
         var now = time.GetUtcNow().UtcDateTime;
-        var closed = notice.Close(caller, expectedVersion, upheld.Select(g => g.Key).ToHashSet(), objections.Count(o => o.Status == "pending"), today, now);
-
-        var commands = closed.Items.Select(item =>
+        return store.CloseAsync(caller, notice, objections =>
         {
-            // One request id per notice item: however often the relay sends it, the registry applies it once.
-            var requestId = $"notice:{notice.Id}:item:{item.Id}";
-            return item.Outcome == "took_effect"
-                ? ("take_effect", (object)new { ApplicationId = item.ApplicationId, RequestId = requestId, EffectiveOn = today.ToString("yyyy-MM-dd") })
-                : ("withdraw", new { ApplicationId = item.ApplicationId, RequestId = requestId,
-                    Reason = string.Join("; ", upheld[item.Id].Select(o => o.ResolutionReason)) });
-        }).ToList();
-        var filing = closed.FilingTo is { } to
-            ? new Filing(Guid.CreateVersion7(), notice.Id, notice.Title, (int)notice.Level, notice.AuthorityRegion, to,
-                closed.Items.Count(i => i.Outcome == "took_effect"), closed.Items.Count(i => i.Outcome == "rejected"), now)
-            : null;
-        await store.CloseAsync(caller, notice, closed, commands, filing, now);
-        return closed;
+            var upheld = objections.Where(o => o.Status == "upheld").Select(o => o.ItemId).ToHashSet();
+            var closed = notice.Close(caller, expectedVersion, upheld, objections.Count(o => o.Status == "pending"), today, now);
+            var reason = WithdrawalReason(notice);
+            var commands = closed.Items.Select(item =>
+            {
+                // One request id per notice item: however often the relay sends it, the registry applies it once.
+                var requestId = RequestId(notice.Id, item.Id);
+                return item.Outcome == "took_effect"
+                    ? ("take_effect", (object)new { ApplicationId = item.ApplicationId, RequestId = requestId, EffectiveOn = today.ToString("yyyy-MM-dd") })
+                    : ("withdraw", new { ApplicationId = item.ApplicationId, RequestId = requestId, Reason = reason });
+            }).ToList();
+            var filing = closed.FilingTo is { } to
+                ? new Filing(Guid.CreateVersion7(), notice.Id, notice.Title, (int)notice.Level, notice.AuthorityRegion, to,
+                    closed.Items.Count(i => i.Outcome == "took_effect"), closed.Items.Count(i => i.Outcome == "rejected"), now)
+                : null;
+            return new CloseDecision(closed, commands, filing);
+        }, now);
+    }
+
+    /// <summary>The request id of the registry command for one item of a closed notice, by which the outbox finds it again.</summary>
+    public static string RequestId(Guid noticeId, Guid itemId) => $"notice:{noticeId}:item:{itemId}";
+
+    /// <summary>
+    /// Why the registry withdraws an item, in words fit for everyone who reads the registry (the enterprise, the change
+    /// feed, later the public catalog): that an objection was upheld, and which notice. The authority's own reasons
+    /// may name the objector and stay here, with the objection.
+    /// </summary>
+    public static string WithdrawalReason(Notice notice)
+    {
+        var title = notice.Title;
+        if (title.Length > ReasonTitleLength)
+        {
+            var cut = char.IsHighSurrogate(title[ReasonTitleLength - 1]) ? ReasonTitleLength - 1 : ReasonTitleLength;
+            title = title[..cut] + "…";
+        }
+        return $"公示异议成立：{title}（公示 {notice.Id}）";
     }
 }

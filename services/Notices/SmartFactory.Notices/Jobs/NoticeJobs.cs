@@ -65,7 +65,8 @@ public sealed class NoticeJobs(NoticesStore store, NoticeCloser closer, Registry
         while (!stoppingToken.IsCancellationRequested)
         {
             try { await run(); }
-            catch (Exception e) when (e is not OperationCanceledException) { logger.LogError(e, "Notice {Job} failed; retrying", name); }
+            // A timeout is an OperationCanceledException too: only the host's shutdown ends the loop.
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested) { logger.LogError(e, "Notice {Job} failed; retrying", name); }
             try { await Task.Delay(interval, time, stoppingToken); }
             catch (OperationCanceledException) { }
         }
@@ -89,16 +90,27 @@ public sealed class NoticeJobs(NoticesStore store, NoticeCloser closer, Registry
                 }, authorization, cancellationToken);
             return (true, false, null);
         }
-        catch (RpcException e) when (e.Status is StatusCode.FailedPrecondition or StatusCode.NotFound or StatusCode.InvalidArgument or StatusCode.PermissionDenied)
+        catch (RpcException e) when (e.Status is StatusCode.FailedPrecondition or StatusCode.NotFound or StatusCode.InvalidArgument)
         {
             // The registry refuses it for good (e.g. the recognition was revoked meanwhile): keep it as failed, for an official to see.
             logger.LogError("Registry refused {Kind} {Id}: {Status} {Message}", message.Kind, message.Id, e.Status, e.Message);
             return (false, true, $"{e.Status}: {e.Message}");
         }
-        catch (Exception e) when (e is RpcException or HttpRequestException or InvalidOperationException)
+        catch (RpcException e) when (e.Status is StatusCode.PermissionDenied or StatusCode.Unauthenticated)
         {
-            logger.LogWarning("Delivery of {Kind} {Id} failed (attempt {Attempt}): {Message}", message.Kind, message.Id, message.Attempts + 1, e.Message);
-            return (false, false, e.Message);
+            // Not a refusal of this command but of who sends it (a wrong client, secret or role): once the configuration
+            // is put right the same command goes through, so it waits with the others, louder.
+            logger.LogError("Registry refused the notices service's token for {Kind} {Id} (attempt {Attempt}): {Status} {Message}; check Auth:ClientId " +
+                "and its service role", message.Kind, message.Id, message.Attempts + 1, e.Status, e.Message);
+            return (false, false, $"{e.Status}: {e.Message}");
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Anything else (the registry or the issuer unreachable, a timeout, an answer that is not JSON) may pass:
+            // try again later. Only the host's own shutdown escapes, leaving the row as it was for the next start;
+            // any other escape would leave it at the head of the queue without counting the attempt.
+            logger.LogWarning("Delivery of {Kind} {Id} failed (attempt {Attempt}): {Error}", message.Kind, message.Id, message.Attempts + 1, e.Message);
+            return (false, false, e is RpcException rpc ? $"{rpc.Status}: {rpc.Message}" : $"{e.GetType().Name}: {e.Message}");
         }
     }
 
