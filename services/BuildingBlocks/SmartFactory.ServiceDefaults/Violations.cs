@@ -26,6 +26,20 @@ public sealed class Violations
         return trimmed;
     }
 
+    /// <summary>A business date as "YYYY-MM-DD"; empty gives null (and a violation when required).</summary>
+    public DateOnly? Date(string field, string? value, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required) Add(field, "is required (YYYY-MM-DD)");
+            return null;
+        }
+        if (DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var date)) return date;
+        Add(field, $"'{value}' is not a date (YYYY-MM-DD)");
+        return null;
+    }
+
     private void Check(string field, string value, int maxLength)
     {
         if (value.Length > maxLength) Add(field, $"must be at most {maxLength} characters (got {value.Length})");

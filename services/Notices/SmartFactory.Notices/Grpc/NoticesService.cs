@@ -27,7 +27,7 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
     {
         var caller = CallerScope.FromPrincipal(context.User);
         var violations = new Violations();
-        var startsOn = ParseDate(violations, "starts_on", request.StartsOn);
+        var startsOn = violations.Date("starts_on", request.StartsOn, required: false);
         var ids = request.ApplicationIds.Select(id => id.Trim()).ToList();
         var duplicates = ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         // What can be checked without the registry first: each id costs two registry calls below.
@@ -242,14 +242,6 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
 
     private static CallerScope? OptionalCaller(ServerCallContext context) =>
         context.User.Identity?.IsAuthenticated == true ? CallerScope.FromPrincipal(context.User) : null;
-
-    private static DateOnly? ParseDate(Violations violations, string field, string value)
-    {
-        if (value.Length == 0) return null;
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", out var date)) return date;
-        violations.Add(field, $"'{value}' is not a date (YYYY-MM-DD)");
-        return null;
-    }
 
     // PostgreSQL keeps microseconds: the first answer then says the same time as every later read.
     private DateTime Now()

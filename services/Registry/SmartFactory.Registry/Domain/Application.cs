@@ -19,7 +19,7 @@ public sealed record ApplicationForm(
         IReadOnlyList<string> scenarioIds, IReadOnlyList<(string Id, double Value)> kpis, bool truthful, ReferenceCatalogs catalogs, DateOnly today)
     {
         if (maturityLevel is < 0 or > 5) violations.Add("maturity.level", "must be a GB/T 39116-2020 level from 1 to 5");
-        var assessed = BusinessDates.Parse(violations, "maturity.assessed_on", assessedOn, required: false);
+        var assessed = violations.Date("maturity.assessed_on", assessedOn, required: false);
         if (assessed > today) violations.Add("maturity.assessed_on", "must not be in the future");
         var certificate = violations.Optional("maturity.certificate_ref", certificateRef, MaxCertificateRefLength);
 

@@ -28,9 +28,9 @@ public sealed record Campaign(
         var violations = new Violations();
         if (draft.Level is null) violations.Add("level", "is required: basic, advanced, excellent or leading");
         if (draft.Year is < 2024 or > 2100) violations.Add("year", "must be a year from 2024");
-        var opens = BusinessDates.Parse(violations, "submission_opens_on", draft.SubmissionOpensOn, required: true);
-        var closes = BusinessDates.Parse(violations, "submission_closes_on", draft.SubmissionClosesOn, required: true);
-        var due = BusinessDates.Parse(violations, "decision_due_on", draft.DecisionDueOn, required: draft.Level >= Level.Excellent);
+        var opens = violations.Date("submission_opens_on", draft.SubmissionOpensOn, required: true);
+        var closes = violations.Date("submission_closes_on", draft.SubmissionClosesOn, required: true);
+        var due = violations.Date("decision_due_on", draft.DecisionDueOn, required: draft.Level >= Level.Excellent);
         due ??= draft.Level switch
         {
             Level.Basic => new DateOnly(Math.Clamp(draft.Year, 1, 9999), 3, 31),

@@ -114,7 +114,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var violations = new Violations();
         var applicationId = RequiredId(violations, "application_id", request.ApplicationId);
         var requestId = violations.Required("request_id", request.RequestId, 200);
-        var on = Domain.BusinessDates.Parse(violations, "effective_on", request.EffectiveOn, required: false) ?? Today();
+        var on = violations.Date("effective_on", request.EffectiveOn, required: false) ?? Today();
         violations.ThrowIfAny();
 
         var recognition = await lifecycle.GetRecognitionOfApplicationAsync(caller, applicationId)
@@ -195,7 +195,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
     {
         var caller = CallerScope.FromPrincipal(context.User);
         var violations = new Violations();
-        var occurred = Domain.BusinessDates.Parse(violations, "occurred_on", request.OccurredOn, required: false);
+        var occurred = violations.Date("occurred_on", request.OccurredOn, required: false);
         violations.ThrowIfAny();
         var recognition = await GetRecognitionInScope(caller, request.Id);
         var removed = recognition.Item.Remove(caller, request.ExpectedVersion, request.Cause.ToDomain(), request.Description, occurred, Today(), Now());
