@@ -60,7 +60,7 @@ public class ChartTests
     public void A_service_with_a_schema_has_a_database_that_the_chart_creates_and_migrates(string service)
     {
         var program = File.ReadAllText(Path.Combine(Repo.ProjectDirOf(service), "Program.cs"));
-        var schema = Regex.Match(program, @"AddServiceDefaults\(schema:\s*""(\w+)""\)");
+        var schema = Regex.Match(program, @"AddServiceDefaults\((?:schema:\s*)?""(\w+)""");
         var database = Yaml.Get(Repo.Services[service], "database") as string;
         Assert.Equal(schema.Success, database is { Length: > 0 });
         if (database is null) return;

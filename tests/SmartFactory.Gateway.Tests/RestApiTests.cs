@@ -1,4 +1,5 @@
 extern alias registry;
+using SmartFactory.TestSupport;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -11,17 +12,12 @@ public class RestApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixture
 {
     private string Province => fixture.Issuer.Token("province", "420000");
 
-    private static string NewCreditCode(string region)
-    {
-        var body = "91" + region + string.Concat(Enumerable.Range(0, 9).Select(_ => CreditCode.Alphabet[Random.Shared.Next(10)]));
-        return body + CreditCode.CheckCharacter(body);
-    }
 
     private async Task<JsonElement> Register(string region, params string[] factoryRegions)
     {
         var response = await fixture.Send(HttpMethod.Post, "/api/v1/enterprises", Province, new
         {
-            creditCode = NewCreditCode(region), name = "企业" + Guid.NewGuid().ToString("N")[..6], regionCode = region,
+            creditCode = CreditCodes.New(region), name = "企业" + Guid.NewGuid().ToString("N")[..6], regionCode = region,
             industryCode = "38", size = "medium", nature = "state_owned",
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -81,7 +77,7 @@ public class RestApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixture
     [Fact]
     public async Task An_unknown_enum_value_names_its_field()
     {
-        var response = await fixture.Send(HttpMethod.Post, "/api/v1/enterprises", Province, new { creditCode = NewCreditCode("420100"), size = "huge" });
+        var response = await fixture.Send(HttpMethod.Post, "/api/v1/enterprises", Province, new { creditCode = CreditCodes.New("420100"), size = "huge" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("size", problem.GetProperty("errors")[0].GetProperty("field").GetString());

@@ -3,7 +3,8 @@ using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using SmartFactory.Contracts.Notices.V1;
 using SmartFactory.Contracts.Registry.V1;
-using SmartFactory.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using SmartFactory.Notices.Jobs;
 using SmartFactory.TestSupport;
 
@@ -22,8 +23,8 @@ public sealed class NoticesFixture : IAsyncLifetime
     public TestDatabase Database { get; private set; } = null!;
     public ServiceHost<registry::Program> Registry { get; private set; } = null!;
     public ServiceHost<Program> Notices { get; private set; } = null!;
-    private GrpcClient registryClient = null!;
-    private GrpcClient noticesClient = null!;
+    private GrpcChannel registryChannel = null!;
+    private GrpcChannel noticesChannel = null!;
 
     public async Task InitializeAsync()
     {
@@ -33,7 +34,7 @@ public sealed class NoticesFixture : IAsyncLifetime
         var settings = Settings.For(Database, Issuer);
         settings["Jobs:LifecycleEnabled"] = "false";
         Registry = new ServiceHost<registry::Program>(settings, clock: Clock).Start();
-        registryClient = Registry.GrpcClient();
+        registryChannel = Registry.GrpcChannel();
         Notices = StartNotices();
     }
 
@@ -41,7 +42,7 @@ public sealed class NoticesFixture : IAsyncLifetime
     public ServiceHost<Program> StartNotices()
     {
         var host = StartOtherNotices();
-        noticesClient = host.GrpcClient();
+        noticesChannel = host.GrpcChannel(64 * 1024 * 1024);
         return host;
     }
 
@@ -72,6 +73,8 @@ public sealed class NoticesFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        registryChannel.Dispose();
+        noticesChannel.Dispose();
         await Notices.DisposeAsync();
         await Registry.DisposeAsync();
         await Database.DisposeAsync();
@@ -79,25 +82,18 @@ public sealed class NoticesFixture : IAsyncLifetime
     }
 
     public Task<TResponse> CallRegistry<TRequest, TResponse>(string method, TRequest request, string token)
-        where TRequest : IMessage<TRequest> where TResponse : IMessage<TResponse>, new() =>
-        registryClient.UnaryAsync<TRequest, TResponse>(
-            RegistryReflection.Descriptor.Services[0].FindMethodByName(method) ?? LifecycleReflection.Descriptor.Services[0].FindMethodByName(method),
-            request, Options(token, null));
+        where TRequest : class, IMessage<TRequest>, new() where TResponse : class, IMessage<TResponse>, new() =>
+        registryChannel.CreateCallInvoker().Unary<TRequest, TResponse>(
+            GrpcTesting.Find(method, RegistryService.Descriptor, LifecycleService.Descriptor), request, token, ClientHeaders(null));
 
     public Task<TResponse> CallNotices<TRequest, TResponse>(string method, TRequest request, string? token, string? clientAddress = null)
-        where TRequest : IMessage<TRequest> where TResponse : IMessage<TResponse>, new() =>
-        noticesClient.UnaryAsync<TRequest, TResponse>(NoticesReflection.Descriptor.Services[0].FindMethodByName(method), request,
-            Options(token, clientAddress));
+        where TRequest : class, IMessage<TRequest>, new() where TResponse : class, IMessage<TResponse>, new() =>
+        noticesChannel.CreateCallInvoker().Unary<TRequest, TResponse>(GrpcTesting.Find(method, NoticesService.Descriptor), request, token,
+            ClientHeaders(clientAddress));
 
-    private static CallOptions Options(string? token, string? clientAddress)
-    {
-        var headers = new Metadata();
-        if (token is not null) headers.Add("authorization", "Bearer " + token);
-        // The client as the gateway forwards it; unique per call unless a test names one, because the rate limiter's
-        // windows live in the shared Redis and the test clock repeats the same minutes run after run.
-        headers.Add("x-forwarded-for", clientAddress ?? $"client-{Guid.NewGuid():N}");
-        return new CallOptions(headers, DateTime.UtcNow.AddSeconds(30));
-    }
+    // The client as the gateway forwards it; unique per call unless a test names one, because the rate limiter's
+    // windows live in the shared Redis and the test clock repeats the same minutes run after run.
+    private static Metadata ClientHeaders(string? clientAddress) => [new("x-forwarded-for", clientAddress ?? $"client-{Guid.NewGuid():N}")];
 
     public string Province => Issuer.Token("province", "420000");
     public string Ministry => Issuer.Token("ministry", "000000");

@@ -9,11 +9,12 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using SmartFactory.Contracts.Notices.V1;
 using SmartFactory.Contracts.Registry.V1;
-using SmartFactory.Grpc;
+using Grpc.Core;
+using SmartFactory.TestSupport;
+using static SmartFactory.TestSupport.GrpcTesting;
 using SmartFactory.Notices.Data;
 using SmartFactory.Notices.Jobs;
 using SmartFactory.ServiceDefaults;
-using CreditCode = registry::SmartFactory.Registry.Domain.CreditCode;
 using Domain = SmartFactory.Notices.Domain;
 
 namespace SmartFactory.Notices.Tests;
@@ -184,11 +185,11 @@ public class NoticesGrpcTests(NoticesFixture fixture) : IClassFixture<NoticesFix
         var client = $"client-{Guid.NewGuid():N}";
         for (var i = 0; i < 5; i++) await Object(notice.Id, item, client: $"spoofed-{i}, {client}");
         var limited = await AssertStatus(StatusCode.ResourceExhausted, () => Object(notice.Id, item, client: $"spoofed-9, {client}"));
-        Assert.Contains("try again in a minute", limited.Message);
+        Assert.Contains("try again in a minute", limited.Status.Detail);
 
         fixture.Clock.SetChinaDate(new DateOnly(2024, 5, 30));
         var late = await AssertStatus(StatusCode.FailedPrecondition, () => Object(notice.Id, item));
-        Assert.Contains("objections are no longer accepted", late.Message);
+        Assert.Contains("objections are no longer accepted", late.Status.Detail);
     }
 
     [Fact]
@@ -221,13 +222,13 @@ public class NoticesGrpcTests(NoticesFixture fixture) : IClassFixture<NoticesFix
         // The draft's period was to start on 10 June: it cannot be published any more, and must not hold the application.
         fixture.Clock.SetChinaDate(new DateOnly(2025, 6, 16));
         var late = await AssertStatus(StatusCode.FailedPrecondition, () => Publish(ezhou, stale));
-        Assert.Contains("draft the notice again", late.Message);
+        Assert.Contains("draft the notice again", late.Status.Detail);
         var again = await Draft(ezhou, application);
         var rival = await Draft(ezhou, application);
 
         await Publish(ezhou, again);
         var refused = await AssertStatus(StatusCode.FailedPrecondition, () => Publish(ezhou, rival));
-        Assert.Contains($"application {application.Id} is already listed by another published notice", refused.Message);
+        Assert.Contains($"application {application.Id} is already listed by another published notice", refused.Status.Detail);
         Assert.Equal(NoticeStatus.Draft, (await fixture.CallNotices<GetNoticeRequest, Notice>("GetNotice", new() { Id = rival.Id }, ezhou)).Status);
         var third = await AssertStatus(StatusCode.InvalidArgument, () => Draft(ezhou, application));
         Assert.Contains("already listed by a notice published and not yet closed", third.FieldViolations[0].Description);
@@ -302,7 +303,7 @@ public class NoticesGrpcTests(NoticesFixture fixture) : IClassFixture<NoticesFix
         await transaction.CommitAsync();
 
         var refused = await AssertStatus(StatusCode.FailedPrecondition, () => closing);
-        Assert.Contains("1 objection(s) still await a decision", refused.Message);
+        Assert.Contains("1 objection(s) still await a decision", refused.Status.Detail);
         Assert.Equal(NoticeStatus.Published, (await fixture.CallNotices<GetNoticeRequest, Notice>("GetNotice", new() { Id = notice.Id }, null)).Status);
     }
 
@@ -415,8 +416,7 @@ public class NoticesGrpcTests(NoticesFixture fixture) : IClassFixture<NoticesFix
 
     private async Task<Application> ApprovedBasic(string region)
     {
-        var code = "91" + region + string.Concat(Enumerable.Range(0, 9).Select(_ => CreditCode.Alphabet[Random.Shared.Next(10)]));
-        code += CreditCode.CheckCharacter(code);
+        var code = CreditCodes.New(region);
         var owner = await fixture.CallRegistry<RegisterEnterpriseRequest, Enterprise>("RegisterEnterprise", new()
         {
             CreditCode = code, Name = "企业" + code[^6..], RegionCode = region, IndustryCode = "34", Size = EnterpriseSize.Medium, Nature = EnterpriseNature.Private,
@@ -534,10 +534,4 @@ public class NoticesGrpcTests(NoticesFixture fixture) : IClassFixture<NoticesFix
         public ValueTask DisposeAsync() => app.DisposeAsync();
     }
 
-    private static async Task<RpcException> AssertStatus(StatusCode status, Func<Task> call)
-    {
-        var error = await Assert.ThrowsAsync<RpcException>(call);
-        Assert.Equal(status, error.Status);
-        return error;
-    }
 }

@@ -1,3 +1,4 @@
+using SmartFactory.TestSupport;
 using SmartFactory.Registry.Domain;
 using SmartFactory.ServiceDefaults;
 
@@ -6,7 +7,7 @@ namespace SmartFactory.Registry.Tests;
 public class FactoryRulesTests
 {
     private static readonly DateTime Now = new(2026, 11, 22, 8, 0, 0, DateTimeKind.Utc);
-    private static readonly Enterprise Owner = Enterprise.Register(Scopes.Hubei, Scopes.NewCreditCode(),
+    private static readonly Enterprise Owner = Enterprise.Register(Scopes.Hubei, CreditCodes.New(),
         new EnterpriseDetails("宜昌绿色化工股份有限公司", "420100", "26", EnterpriseSize.Large, EnterpriseNature.StateOwned), Scopes.Reference, Guid.NewGuid(), Now);
     private static readonly FactoryDetails Valid = new("襄阳智能工厂", "襄阳市高新区1号", "420600", "26");
 

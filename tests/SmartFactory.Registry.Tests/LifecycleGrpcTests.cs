@@ -1,5 +1,7 @@
 using SmartFactory.Contracts.Registry.V1;
-using SmartFactory.Grpc;
+using Grpc.Core;
+using SmartFactory.TestSupport;
+using static SmartFactory.TestSupport.GrpcTesting;
 using BusinessDates = SmartFactory.Registry.Domain.BusinessDates;
 using ReferenceCatalogs = SmartFactory.Registry.Domain.ReferenceCatalogs;
 
@@ -50,10 +52,10 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         var approved = await Approve(owner, factory, Level.Basic);
         var basicCampaign = await CampaignFor(Level.Basic);
         var refusedAgain = await AssertStatus(StatusCode.FailedPrecondition, () => Draft(owner, factory, basicCampaign));
-        Assert.Contains("already has an open or approved 基础级 application", refusedAgain.Message);
+        Assert.Contains("already has an open or approved 基础级 application", refusedAgain.Status.Detail);
         var command = new TakeEffectRequest { ApplicationId = approved.Id, RequestId = "notice-7/item-1" };
         var denied = await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<TakeEffectRequest, Recognition>("TakeEffect", command, registry.City("420500")));
-        Assert.Contains("only the result of a publicity notice", denied.Message);
+        Assert.Contains("only the result of a publicity notice", denied.Status.Detail);
         var service = await ServiceToken();
         var first = await registry.Call<TakeEffectRequest, Recognition>("TakeEffect", command, service);
         var second = await registry.Call<TakeEffectRequest, Recognition>("TakeEffect", command, service);
@@ -63,7 +65,7 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
 
         var other = await AssertStatus(StatusCode.FailedPrecondition, () => registry.Call<TakeEffectRequest, Recognition>("TakeEffect",
             new() { ApplicationId = approved.Id, RequestId = "notice-8/item-1" }, service));
-        Assert.Contains("only a recognition pending publicity takes effect", other.Message);
+        Assert.Contains("only a recognition pending publicity takes effect", other.Status.Detail);
     }
 
     [Fact]
@@ -105,7 +107,7 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         var before = await Counts();
         var late = await AssertStatus(StatusCode.FailedPrecondition, () => registry.Call<RecognitionActionRequest, Recognition>("ApplyForRenewal",
             new() { Id = excellent.Id, ExpectedVersion = excellent.Version }, registry.EnterpriseToken(owner.CreditCode)));
-        Assert.Equal("re-examination had to be applied for by 2043-02-28, 3 months before expiry on 2043-05-31", late.Message);
+        Assert.Equal("re-examination had to be applied for by 2043-02-28, 3 months before expiry on 2043-05-31", late.Status.Detail);
         Assert.Equal(before, await Counts());
 
         registry.Clock.SetChinaDate(new DateOnly(2043, 5, 31));
@@ -130,7 +132,7 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         var campaign = await CampaignFor(Level.Basic);
         var before = await Counts();
         var refused = await AssertStatus(StatusCode.FailedPrecondition, () => Draft(owner, second, campaign));
-        Assert.Contains("may not apply again until 2053-03-01", refused.Message);
+        Assert.Contains("may not apply again until 2053-03-01", refused.Status.Detail);
         Assert.Equal(before, await Counts());
 
         registry.Clock.SetChinaDate(new DateOnly(2053, 3, 1));
@@ -155,7 +157,7 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         Assert.Contains("truthfulness_declared", incomplete.FieldViolations.Select(v => v.Field));
 
         var order = await AssertStatus(StatusCode.FailedPrecondition, () => Draft(owner, factory, advancedCampaign));
-        Assert.Contains("先进级 needs a current 基础级 recognition", order.Message);
+        Assert.Contains("先进级 needs a current 基础级 recognition", order.Status.Detail);
         await AssertStatus(StatusCode.FailedPrecondition, () => Draft(owner, factory, basicCampaign)); // a second open basic application
         await AssertStatus(StatusCode.Aborted, () => registry.Call<SubmitApplicationRequest, Application>("SubmitApplication",
             new() { Id = draft.Id, ExpectedVersion = 7 }, enterprise));
@@ -223,7 +225,7 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
             new() { ApplicationId = accepted.Id, RequestId = "notice-70/item-2" }, service));
         var late = await AssertStatus(StatusCode.FailedPrecondition, () => registry.Call<WithdrawAfterPublicityRequest, Recognition>("WithdrawAfterPublicity",
             new() { ApplicationId = accepted.Id, RequestId = "notice-71/item-1", Reason = "异议成立" }, service));
-        Assert.Contains("only a recognition pending publicity", late.Message);
+        Assert.Contains("only a recognition pending publicity", late.Status.Detail);
         var noReason = await AssertStatus(StatusCode.InvalidArgument, () => registry.Call<WithdrawAfterPublicityRequest, Recognition>("WithdrawAfterPublicity",
             new() { ApplicationId = accepted.Id, RequestId = "notice-71/item-2" }, service));
         Assert.Equal(["reason"], noReason.FieldViolations.Select(v => v.Field));
@@ -250,7 +252,7 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         var before = await Counts();
         var review = await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<ReviewApplicationRequest, Application>("ReviewApplication",
             new() { Id = submitted.Id, ExpectedVersion = submitted.Version, Action = ReviewAction.Recommend }, service));
-        Assert.Contains("the city reviews", review.Message);
+        Assert.Contains("the city reviews", review.Status.Detail);
         await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<RevokeRecognitionRequest, Recognition>("RevokeRecognition",
             new() { Id = recognized.Id, ExpectedVersion = recognized.Version, Reason = "举报查实" }, service));
         await AssertStatus(StatusCode.PermissionDenied, () => registry.RegisterEnterprise(service, "420900"));
@@ -367,10 +369,4 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         return string.Join(",", counts);
     }
 
-    private static async Task<RpcException> AssertStatus(StatusCode status, Func<Task> call)
-    {
-        var error = await Assert.ThrowsAsync<RpcException>(call);
-        Assert.Equal(status, error.Status);
-        return error;
-    }
 }

@@ -371,7 +371,7 @@ public class LifecycleRulesTests
         Assert.Throws<ForbiddenException>(() => SmartFactory.Registry.Domain.Campaign.Create(PublicityResult,
             new CampaignDraft(Level.Basic, 2026, "2026-01-05", "2026-02-28", null, []), Scopes.Reference, Guid.NewGuid(), Now));
         // It reads every region, so writing the registry would make it an authority everywhere.
-        Assert.Throws<ForbiddenException>(() => Enterprise.Register(PublicityResult, Scopes.NewCreditCode(),
+        Assert.Throws<ForbiddenException>(() => Enterprise.Register(PublicityResult, CreditCodes.New(),
             new EnterpriseDetails("某企业", "420100", "36", EnterpriseSize.Large, EnterpriseNature.Private), Scopes.Reference, Guid.NewGuid(), Now));
     }
 

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using SmartFactory.Contracts.Registry.V1;
-using SmartFactory.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using SmartFactory.TestSupport;
 
@@ -14,7 +15,8 @@ public sealed class RegistryFixture : IAsyncLifetime
     public TestClock Clock { get; } = new(DateTimeOffset.UtcNow);
     public TestDatabase Database { get; private set; } = null!;
     public ServiceHost<Program> Host { get; private set; } = null!;
-    private GrpcClient client = null!;
+    private GrpcChannel channel = null!;
+    private CallInvoker client = null!;
 
     public async Task InitializeAsync()
     {
@@ -23,34 +25,28 @@ public sealed class RegistryFixture : IAsyncLifetime
         var settings = Settings.For(Database, Issuer);
         settings["Jobs:LifecycleEnabled"] = "false"; // the tests run the daily job themselves, on their clock
         Host = new ServiceHost<Program>(settings, clock: Clock).Start();
-        client = Host.GrpcClient();
+        channel = Host.GrpcChannel();
+        client = channel.CreateCallInvoker();
     }
 
     public async Task DisposeAsync()
     {
+        channel.Dispose();
         await Host.DisposeAsync();
         await Database.DisposeAsync();
         await Issuer.DisposeAsync();
     }
 
     public Task<TResponse> Call<TRequest, TResponse>(string method, TRequest request, string? token)
-        where TRequest : IMessage<TRequest> where TResponse : IMessage<TResponse>, new()
-    {
-        var headers = new Metadata();
-        if (token is not null) headers.Add("authorization", "Bearer " + token);
-        var descriptor = RegistryReflection.Descriptor.Services[0].FindMethodByName(method)
-            ?? LifecycleReflection.Descriptor.Services[0].FindMethodByName(method)
-            ?? throw new ArgumentException($"no registry method {method}", nameof(method));
-        return client.UnaryAsync<TRequest, TResponse>(descriptor, request, new CallOptions(headers, DateTime.UtcNow.AddSeconds(20)));
-    }
+        where TRequest : class, IMessage<TRequest>, new() where TResponse : class, IMessage<TResponse>, new() =>
+        client.Unary<TRequest, TResponse>(GrpcTesting.Find(method, RegistryService.Descriptor, LifecycleService.Descriptor), request, token);
 
     /// <summary>Runs the daily lifecycle job now, as the scheduled one would on the clock's date.</summary>
     public Task<int> RunDailyJob() =>
         Host.Services.GetRequiredService<SmartFactory.Registry.Jobs.LifecycleJob>().RunOnceAsync(SmartFactory.Registry.Domain.BusinessDates.Today(Clock));
 
     public IAsyncEnumerable<Factory> StreamFactories(ListFactoriesRequest request, string token) =>
-        client.ServerStreamingAsync<ListFactoriesRequest, Factory>(RegistryReflection.Descriptor.Services[0].FindMethodByName("StreamFactories"),
-            request, new CallOptions(new Metadata { { "authorization", "Bearer " + token } }, DateTime.UtcNow.AddSeconds(20)));
+        client.ServerStreaming<ListFactoriesRequest, Factory>(RegistryService.Descriptor.FindMethodByName("StreamFactories"), request, token);
 
     public string Province => Issuer.Token("province", "420000");
     public string City(string region) => Issuer.Token("city", region);
@@ -60,7 +56,7 @@ public sealed class RegistryFixture : IAsyncLifetime
     public async Task<Enterprise> RegisterEnterprise(string token, string region = "420100", string? creditCode = null, string? name = null) =>
         await Call<RegisterEnterpriseRequest, Enterprise>("RegisterEnterprise", new RegisterEnterpriseRequest
         {
-            CreditCode = creditCode ?? Scopes.NewCreditCode(region),
+            CreditCode = creditCode ?? CreditCodes.New(region),
             Name = name ?? "企业" + Guid.NewGuid().ToString("N")[..8],
             RegionCode = region,
             IndustryCode = "36",

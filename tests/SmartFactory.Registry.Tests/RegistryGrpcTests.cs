@@ -1,6 +1,7 @@
 using SmartFactory.Contracts.Registry.V1;
-using SmartFactory.Grpc;
+using Grpc.Core;
 using SmartFactory.TestSupport;
+using static SmartFactory.TestSupport.GrpcTesting;
 
 namespace SmartFactory.Registry.Tests;
 
@@ -53,11 +54,11 @@ public class RegistryGrpcTests(RegistryFixture registry) : IClassFixture<Registr
         var get = await AssertStatus(StatusCode.NotFound, () => registry.Call<GetFactoryRequest, Factory>("GetFactory", new() { Id = plant.Id }, wuhan));
         var missing = await AssertStatus(StatusCode.NotFound, () =>
             registry.Call<GetFactoryRequest, Factory>("GetFactory", new() { Id = Guid.NewGuid().ToString() }, wuhan));
-        Assert.Equal(get.Message.Replace(plant.Id, "X"), missing.Message.Replace(missing.Message.Split(' ')[1], "X"));
+        Assert.Equal(get.Status.Detail.Replace(plant.Id, "X"), missing.Status.Detail.Replace(missing.Status.Detail.Split(' ')[1], "X"));
 
         await AssertStatus(StatusCode.NotFound, () => registry.Call<UpdateFactoryRequest, Factory>("UpdateFactory",
             new() { Id = plant.Id, ExpectedVersion = 1, Name = "改名", Address = "地址", RegionCode = "420100", IndustryCode = "36" }, wuhan));
-        var other = registry.EnterpriseToken(Scopes.NewCreditCode());
+        var other = registry.EnterpriseToken(CreditCodes.New());
         await AssertStatus(StatusCode.NotFound, () => registry.Call<GetFactoryRequest, Factory>("GetFactory", new() { Id = plant.Id }, other));
         Assert.Equal(1, await registry.Database.ScalarAsync<int>($"select version from registry.factories where id = '{plant.Id}'"));
     }
@@ -79,7 +80,7 @@ public class RegistryGrpcTests(RegistryFixture registry) : IClassFixture<Registr
         var first = await registry.RegisterEnterprise(registry.Province, "420100");
         var before = await Counts();
         var error = await AssertStatus(StatusCode.AlreadyExists, () => registry.RegisterEnterprise(registry.City("420100"), "420100", first.CreditCode));
-        Assert.Contains(first.CreditCode, error.Message);
+        Assert.Contains(first.CreditCode, error.Status.Detail);
         Assert.Equal(before, await Counts());
     }
 
@@ -117,7 +118,7 @@ public class RegistryGrpcTests(RegistryFixture registry) : IClassFixture<Registr
     public async Task The_ministry_reads_everything_but_writes_nothing()
     {
         var error = await AssertStatus(StatusCode.PermissionDenied, () => registry.RegisterEnterprise(registry.Ministry, "420100"));
-        Assert.Contains("the ministry reads the registry", error.Message);
+        Assert.Contains("the ministry reads the registry", error.Status.Detail);
     }
 
     [Fact]
@@ -179,7 +180,7 @@ public class RegistryGrpcTests(RegistryFixture registry) : IClassFixture<Registr
     {
         var error = await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<ListFactoriesRequest, ListFactoriesResponse>(
             "ListFactories", new(), registry.Issuer.Token(Array.Empty<string>(), "420100")));
-        Assert.Contains("none of the roles", error.Message);
+        Assert.Contains("none of the roles", error.Status.Detail);
     }
 
     private Task<(int Enterprises, int Factories, int Audit)> Counts() => Task.WhenAll(
@@ -188,10 +189,4 @@ public class RegistryGrpcTests(RegistryFixture registry) : IClassFixture<Registr
             registry.Database.ScalarAsync<int>("select count(*) from registry.audit_log"))
         .ContinueWith(t => (t.Result[0], t.Result[1], t.Result[2]));
 
-    private static async Task<RpcException> AssertStatus(StatusCode status, Func<Task> call)
-    {
-        var error = await Assert.ThrowsAsync<RpcException>(call);
-        Assert.Equal(status, error.Status);
-        return error;
-    }
 }

@@ -18,10 +18,4 @@ internal static class Scopes
          new("429004", "仙桃市", "420000"), new("429005", "潜江市", "420000")],
         [new("26", "化学原料和化学制品制造业"), new("36", "汽车制造业")]);
 
-    /// <summary>A fresh valid credit code registered in <paramref name="region"/>.</summary>
-    public static string NewCreditCode(string region = "420100")
-    {
-        var body = "91" + region + string.Concat(Enumerable.Range(0, 9).Select(_ => CreditCode.Alphabet[Random.Shared.Next(CreditCode.Alphabet.Length)]));
-        return body + CreditCode.CheckCharacter(body);
-    }
 }

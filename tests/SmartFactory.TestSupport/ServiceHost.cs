@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using SmartFactory.Grpc;
+using Grpc.Net.Client;
 
 namespace SmartFactory.TestSupport;
 
@@ -28,12 +28,9 @@ public sealed class ServiceHost<TProgram>(IReadOnlyDictionary<string, string?> s
         return this;
     }
 
-    /// <summary>Our gRPC client over a real h2c connection to this host.</summary>
-    public GrpcClient GrpcClient() => new(new HttpClient(new SocketsHttpHandler { EnableMultipleHttp2Connections = true })
-    {
-        BaseAddress = GrpcAddress,
-        Timeout = Timeout.InfiniteTimeSpan,
-    });
+    /// <summary>A grpc-dotnet channel over a real h2c connection to this host.</summary>
+    public GrpcChannel GrpcChannel(int maxReceiveBytes = 4 * 1024 * 1024) =>
+        Grpc.Net.Client.GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = maxReceiveBytes });
 
     public HttpClient HttpClient() => new() { BaseAddress = HttpAddress };
 

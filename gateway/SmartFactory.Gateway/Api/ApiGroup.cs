@@ -1,4 +1,4 @@
-using SmartFactory.Grpc;
+using Grpc.Core;
 
 namespace SmartFactory.Gateway.Api;
 

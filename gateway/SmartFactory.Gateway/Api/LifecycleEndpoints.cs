@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using SmartFactory.Contracts.Registry.V1;
@@ -18,7 +19,7 @@ public static class LifecycleEndpoints
         MapRecognitions(api);
 
         api.MapGet("/deadlines", async (LifecycleClient lifecycle, int? withinDays) =>
-            Results.Ok((await lifecycle.CallAsync<ListDeadlinesRequest, ListDeadlinesResponse>("ListDeadlines", new() { WithinDays = withinDays ?? 0 }))
+            Results.Ok((await lifecycle.ListDeadlinesAsync(new() { WithinDays = withinDays ?? 0 }))
                 .Deadlines.Select(DeadlineDto.From)))
             .WithName("ListDeadlines").Produces<IEnumerable<DeadlineDto>>().ProducesProblem(StatusCodes.Status400BadRequest);
         return api;
@@ -27,14 +28,14 @@ public static class LifecycleEndpoints
     private static void MapCampaigns(RouteGroupBuilder api)
     {
         api.MapGet("/campaigns", async (LifecycleClient lifecycle, int? year) =>
-            Results.Ok((await lifecycle.CallAsync<ListCampaignsRequest, ListCampaignsResponse>("ListCampaigns", new() { Year = year ?? 0 }))
+            Results.Ok((await lifecycle.ListCampaignsAsync(new() { Year = year ?? 0 }))
                 .Campaigns.Select(CampaignDto.From)))
             .WithName("ListCampaigns").Produces<IEnumerable<CampaignDto>>();
 
         // No route reads one campaign, so the answer carries no Location; GET /campaigns?year= lists it.
         api.MapPost("/campaigns", (LifecycleClient lifecycle, HttpRequest request, IOptions<JsonOptions> json) =>
             JsonBody.HandleAsync<CreateCampaignBody>(request, json.Value.SerializerOptions, async body =>
-                Results.Created((string?)null, CampaignDto.From(await lifecycle.CallAsync<CreateCampaignRequest, Campaign>("CreateCampaign", body.ToRequest())))))
+                Results.Created((string?)null, CampaignDto.From(await lifecycle.CreateCampaignAsync(body.ToRequest())))))
             .WithName("CreateCampaign").Accepts<CreateCampaignBody>("application/json").Produces<CampaignDto>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
     }
@@ -50,19 +51,19 @@ public static class LifecycleEndpoints
                 Level = Wire.Filter<Level>(level, "level", problems), PageSize = pageSize ?? 0, PageToken = pageToken ?? "",
             };
             if (problems.Count > 0) return Problems.BadRequest([.. problems]);
-            var response = await lifecycle.CallAsync<ListApplicationsRequest, ListApplicationsResponse>("ListApplications", request);
+            var response = await lifecycle.ListApplicationsAsync(request);
             return Results.Ok(new PageDto<ApplicationDto>([.. response.Applications.Select(ApplicationDto.From)], response.TotalSize,
                 Wire.NullIfEmpty(response.NextPageToken)));
         }).WithName("ListApplications").Produces<PageDto<ApplicationDto>>().ProducesProblem(StatusCodes.Status400BadRequest);
 
         api.MapGet("/applications/{id}", async (LifecycleClient lifecycle, string id) =>
-            Results.Ok(ApplicationDto.From(await lifecycle.CallAsync<GetApplicationRequest, Application>("GetApplication", new() { Id = id }))))
+            Results.Ok(ApplicationDto.From(await lifecycle.GetApplicationAsync(new() { Id = id }))))
             .WithName("GetApplication").Produces<ApplicationDto>().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/applications", (LifecycleClient lifecycle, HttpRequest request, IOptions<JsonOptions> json) =>
             JsonBody.HandleAsync<CreateApplicationBody>(request, json.Value.SerializerOptions, async body =>
             {
-                var created = await lifecycle.CallAsync<SaveApplicationRequest, Application>("SaveApplication", body.ToRequest());
+                var created = await lifecycle.SaveApplicationAsync(body.ToRequest());
                 return Results.Created($"/api/v1/applications/{created.Id}", ApplicationDto.From(created));
             }))
             .WithName("CreateApplication").Accepts<CreateApplicationBody>("application/json").Produces<ApplicationDto>(StatusCodes.Status201Created)
@@ -70,27 +71,26 @@ public static class LifecycleEndpoints
 
         api.MapPut("/applications/{id}", (LifecycleClient lifecycle, string id, HttpRequest request, IOptions<JsonOptions> json) =>
             JsonBody.HandleAsync<UpdateApplicationBody>(request, json.Value.SerializerOptions, async body =>
-                Results.Ok(ApplicationDto.From(await lifecycle.CallAsync<SaveApplicationRequest, Application>("SaveApplication", body.ToRequest(id))))))
+                Results.Ok(ApplicationDto.From(await lifecycle.SaveApplicationAsync(body.ToRequest(id))))))
             .WithName("UpdateApplication").Accepts<UpdateApplicationBody>("application/json").Produces<ApplicationDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         api.MapPost("/applications/{id}/submit", (LifecycleClient lifecycle, string id, HttpRequest request, IOptions<JsonOptions> json) =>
             JsonBody.HandleAsync<VersionBody>(request, json.Value.SerializerOptions, async body =>
-                Results.Ok(ApplicationDto.From(await lifecycle.CallAsync<SubmitApplicationRequest, Application>("SubmitApplication",
-                    new() { Id = id, ExpectedVersion = body.ExpectedVersion ?? 0 })))))
+                Results.Ok(ApplicationDto.From(await lifecycle.SubmitApplicationAsync(new() { Id = id, ExpectedVersion = body.ExpectedVersion ?? 0 })))))
             .WithName("SubmitApplication").Accepts<VersionBody>("application/json").Produces<ApplicationDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         api.MapPost("/applications/{id}/review", (LifecycleClient lifecycle, string id, HttpRequest request, IOptions<JsonOptions> json) =>
             JsonBody.HandleAsync<ReviewBody>(request, json.Value.SerializerOptions, async body =>
-                Results.Ok(ApplicationDto.From(await lifecycle.CallAsync<ReviewApplicationRequest, Application>("ReviewApplication", body.ToRequest(id))))))
+                Results.Ok(ApplicationDto.From(await lifecycle.ReviewApplicationAsync(body.ToRequest(id))))))
             .WithName("ReviewApplication").Accepts<ReviewBody>("application/json").Produces<ApplicationDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         // The recognizing authority, after publicity. A repeated requestId answers the first result unchanged (200 both times).
         api.MapPost("/applications/{id}/take-effect", (LifecycleClient lifecycle, string id, HttpRequest request, IOptions<JsonOptions> json) =>
             JsonBody.HandleAsync<TakeEffectBody>(request, json.Value.SerializerOptions, async body =>
-                Results.Ok(RecognitionDto.From(await lifecycle.CallAsync<TakeEffectRequest, Recognition>("TakeEffect", body.ToRequest(id))))))
+                Results.Ok(RecognitionDto.From(await lifecycle.TakeEffectAsync(body.ToRequest(id))))))
             .WithName("TakeEffect").Accepts<TakeEffectBody>("application/json").Produces<RecognitionDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
@@ -106,26 +106,27 @@ public static class LifecycleEndpoints
                 Status = Wire.Filter<RecognitionStatus>(status, "status", problems), PageSize = pageSize ?? 0, PageToken = pageToken ?? "",
             };
             if (problems.Count > 0) return Problems.BadRequest([.. problems]);
-            var response = await lifecycle.CallAsync<ListRecognitionsRequest, ListRecognitionsResponse>("ListRecognitions", request);
+            var response = await lifecycle.ListRecognitionsAsync(request);
             return Results.Ok(new PageDto<RecognitionDto>([.. response.Recognitions.Select(RecognitionDto.From)], response.TotalSize,
                 Wire.NullIfEmpty(response.NextPageToken)));
         }).WithName("ListRecognitions").Produces<PageDto<RecognitionDto>>().ProducesProblem(StatusCodes.Status400BadRequest);
 
         api.MapGet("/recognitions/{id}", async (LifecycleClient lifecycle, string id) =>
-            Results.Ok(RecognitionDto.From(await lifecycle.CallAsync<GetRecognitionRequest, Recognition>("GetRecognition", new() { Id = id }))))
+            Results.Ok(RecognitionDto.From(await lifecycle.GetRecognitionAsync(new() { Id = id }))))
             .WithName("GetRecognition").Produces<RecognitionDto>().ProducesProblem(StatusCodes.Status404NotFound);
 
-        MapStep<VersionBody, RecognitionActionRequest>(api, "/recognitions/{id}/renewal", "ApplyForRenewal", (id, body) => body.ToRequest(id));
-        MapStep<DecisionBody, DecisionRequest>(api, "/recognitions/{id}/renewal/decision", "DecideRenewal", (id, body) => body.ToRequest(id));
-        MapStep<VersionBody, RecognitionActionRequest>(api, "/recognitions/{id}/acceptance", "ApplyForAcceptance", (id, body) => body.ToRequest(id));
-        MapStep<DecisionBody, DecisionRequest>(api, "/recognitions/{id}/acceptance/preliminary-check", "RecordPreliminaryCheck", (id, body) => body.ToRequest(id));
-        MapStep<DecisionBody, DecisionRequest>(api, "/recognitions/{id}/acceptance/decision", "DecideAcceptance", (id, body) => body.ToRequest(id));
-        MapStep<RemovalBody, RemoveRecognitionRequest>(api, "/recognitions/{id}/removal", "RemoveRecognition", (id, body) => body.ToRequest(id));
-        MapStep<RevocationBody, RevokeRecognitionRequest>(api, "/recognitions/{id}/revocation", "RevokeRecognition", (id, body) => body.ToRequest(id));
+        MapStep<VersionBody, RecognitionActionRequest>(api, "/recognitions/{id}/renewal", "ApplyForRenewal", (c, r) => c.ApplyForRenewalAsync(r), (id, body) => body.ToRequest(id));
+        MapStep<DecisionBody, DecisionRequest>(api, "/recognitions/{id}/renewal/decision", "DecideRenewal", (c, r) => c.DecideRenewalAsync(r), (id, body) => body.ToRequest(id));
+        MapStep<VersionBody, RecognitionActionRequest>(api, "/recognitions/{id}/acceptance", "ApplyForAcceptance", (c, r) => c.ApplyForAcceptanceAsync(r), (id, body) => body.ToRequest(id));
+        MapStep<DecisionBody, DecisionRequest>(api, "/recognitions/{id}/acceptance/preliminary-check", "RecordPreliminaryCheck", (c, r) => c.RecordPreliminaryCheckAsync(r), (id, body) => body.ToRequest(id));
+        MapStep<DecisionBody, DecisionRequest>(api, "/recognitions/{id}/acceptance/decision", "DecideAcceptance", (c, r) => c.DecideAcceptanceAsync(r), (id, body) => body.ToRequest(id));
+        MapStep<RemovalBody, RemoveRecognitionRequest>(api, "/recognitions/{id}/removal", "RemoveRecognition", (c, r) => c.RemoveRecognitionAsync(r), (id, body) => body.ToRequest(id));
+        MapStep<RevocationBody, RevokeRecognitionRequest>(api, "/recognitions/{id}/revocation", "RevokeRecognition", (c, r) => c.RevokeRecognitionAsync(r), (id, body) => body.ToRequest(id));
     }
 
     /// <summary>A step in a recognition's life: POST a body, one gRPC method, the recognition after the step.</summary>
-    private static void MapStep<TBody, TRequest>(RouteGroupBuilder api, string pattern, string method, Func<string, TBody, TRequest> toRequest)
+    private static void MapStep<TBody, TRequest>(RouteGroupBuilder api, string pattern, string method,
+        Func<LifecycleClient, TRequest, AsyncUnaryCall<Recognition>> call, Func<string, TBody, TRequest> toRequest)
         where TBody : class where TRequest : Google.Protobuf.IMessage<TRequest>
     {
         api.MapPost(pattern, (LifecycleClient lifecycle, string id, HttpRequest request, IOptions<JsonOptions> json) =>
@@ -133,7 +134,7 @@ public static class LifecycleEndpoints
             {
                 // proto3 cannot tell false from absent: a decision must say which, or an omission would read as a failure.
                 if (body is DecisionBody { Passed: null }) return Problems.BadRequest(new ProblemField("passed", "is required: true or false"));
-                return Results.Ok(RecognitionDto.From(await lifecycle.CallAsync<TRequest, Recognition>(method, toRequest(id, body))));
+                return Results.Ok(RecognitionDto.From(await call(lifecycle, toRequest(id, body))));
             }))
             .WithName(method).Accepts<TBody>("application/json").Produces<RecognitionDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);

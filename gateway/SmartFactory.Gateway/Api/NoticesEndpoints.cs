@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -26,7 +27,7 @@ public static class NoticesEndpoints
         // Published and closed notices, newest first; with includeDrafts=true (and a token) the authority's drafts too.
         api.MapGet("/notices", async (NoticesClient notices, int? pageSize, string? pageToken, bool? includeDrafts) =>
         {
-            var response = await notices.CallAsync<ListNoticesRequest, ListNoticesResponse>("ListNotices", new()
+            var response = await notices.ListNoticesAsync(new()
             {
                 PageSize = pageSize ?? 0, PageToken = pageToken ?? "", IncludeDrafts = includeDrafts ?? false,
             });
@@ -36,7 +37,7 @@ public static class NoticesEndpoints
           .ProducesProblem(StatusCodes.Status401Unauthorized);
 
         api.MapGet("/notices/{id}", async (NoticesClient notices, string id) =>
-            Results.Ok(NoticeDto.From(await notices.CallAsync<GetNoticeRequest, Notice>("GetNotice", new() { Id = id }))))
+            Results.Ok(NoticeDto.From(await notices.GetNoticeAsync(new() { Id = id }))))
             .WithName("GetNotice").Produces<NoticeDto>().ProducesProblem(StatusCodes.Status404NotFound);
 
         // Anyone, with real name and contact, during the period: fields and up to 5 files named "evidence". The answer is a
@@ -62,7 +63,7 @@ public static class NoticesEndpoints
                         Content = await ByteString.FromStreamAsync(content, request.HttpContext.RequestAborted),
                     });
                 }
-                var receipt = await notices.CallAsync<FileObjectionRequest, ObjectionReceipt>("FileObjection", objection);
+                var receipt = await notices.FileObjectionAsync(objection);
                 return Results.Created((string?)null, ObjectionReceiptDto.From(receipt));
             }))
             .WithName("FileObjection").Accepts<ObjectionForm>("multipart/form-data").Produces<ObjectionReceiptDto>(StatusCodes.Status201Created)
@@ -70,7 +71,7 @@ public static class NoticesEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             // Five files of 10 MiB and the fields: this route only, the server's 30 MB default elsewhere.
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(NoticesClient.MaxMessageBytes));
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(Clients.MaxNoticesMessageBytes));
     }
 
     private static void MapAuthority(RouteGroupBuilder api)
@@ -79,24 +80,24 @@ public static class NoticesEndpoints
         api.MapPost("/notices", (NoticesClient notices, HttpRequest request, IOptions<JsonOptions> json) =>
             JsonBody.HandleAsync<CreateNoticeBody>(request, json.Value.SerializerOptions, async body =>
             {
-                var created = await notices.CallAsync<CreateNoticeRequest, Notice>("CreateNotice", body.ToRequest());
+                var created = await notices.CreateNoticeAsync(body.ToRequest());
                 return Results.Created($"/api/v1/notices/{created.Id}", NoticeDto.From(created));
             }))
             .WithName("CreateNotice").Accepts<CreateNoticeBody>("application/json").Produces<NoticeDto>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
 
-        MapNoticeStep(api, "/notices/{id}/publish", "PublishNotice");
+        MapNoticeStep(api, "/notices/{id}/publish", "PublishNotice", (c, r) => c.PublishNoticeAsync(r));
         // After the period, with every objection resolved: items take effect in the registry or go back rejected, and the result is filed.
-        MapNoticeStep(api, "/notices/{id}/close", "CloseNotice");
+        MapNoticeStep(api, "/notices/{id}/close", "CloseNotice", (c, r) => c.CloseNoticeAsync(r));
 
         api.MapGet("/notices/{id}/objections", async (NoticesClient notices, string id) =>
-            Results.Ok((await notices.CallAsync<ListObjectionsRequest, ListObjectionsResponse>("ListObjections", new() { NoticeId = id }))
+            Results.Ok((await notices.ListObjectionsAsync(new() { NoticeId = id }))
                 .Objections.Select(ObjectionDto.From)))
             .WithName("ListObjections").Produces<IEnumerable<ObjectionDto>>().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/objections/{id}/evidence/{evidenceId}", async (NoticesClient notices, string id, string evidenceId) =>
         {
-            var evidence = await notices.CallAsync<GetEvidenceRequest, Evidence>("GetEvidence", new() { ObjectionId = id, EvidenceId = evidenceId });
+            var evidence = await notices.GetEvidenceAsync(new() { ObjectionId = id, EvidenceId = evidenceId });
             return Results.Bytes(evidence.Content.Memory, evidence.Info.ContentType, evidence.Info.FileName);
         }).WithName("GetEvidence").Produces(StatusCodes.Status200OK, typeof(Stream), EvidenceTypes[0], EvidenceTypes[1..])
           .ProducesProblem(StatusCodes.Status404NotFound);
@@ -106,23 +107,24 @@ public static class NoticesEndpoints
             {
                 // proto3 cannot tell false from absent: like a decision's "passed", the resolution must say which.
                 if (body.Upheld is null) return Problems.BadRequest(new ProblemField("upheld", "is required: true or false"));
-                return Results.Ok(ObjectionDto.From(await notices.CallAsync<ResolveObjectionRequest, Objection>("ResolveObjection", body.ToRequest(id))));
+                return Results.Ok(ObjectionDto.From(await notices.ResolveObjectionAsync(body.ToRequest(id))));
             }))
             .WithName("ResolveObjection").Accepts<ResolutionBody>("application/json").Produces<ObjectionDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         // The results filed with the caller: the province receives basic notices' results, the ministry advanced ones'.
         api.MapGet("/filings", async (NoticesClient notices) =>
-            Results.Ok((await notices.CallAsync<ListFilingsRequest, ListFilingsResponse>("ListFilings", new())).Filings.Select(FilingDto.From)))
+            Results.Ok((await notices.ListFilingsAsync(new())).Filings.Select(FilingDto.From)))
             .WithName("ListFilings").Produces<IEnumerable<FilingDto>>();
     }
 
     /// <summary>A step in a notice's life: POST the version last read, one gRPC method, the notice after the step.</summary>
-    private static void MapNoticeStep(RouteGroupBuilder api, string pattern, string method) =>
+    private static void MapNoticeStep(RouteGroupBuilder api, string pattern, string method,
+        Func<NoticesClient, NoticeActionRequest, AsyncUnaryCall<Notice>> call) =>
         api.MapPost(pattern, (NoticesClient notices, string id, HttpRequest request, IOptions<JsonOptions> json) =>
             JsonBody.HandleAsync<VersionBody>(request, json.Value.SerializerOptions, async body =>
-                Results.Ok(NoticeDto.From(await notices.CallAsync<NoticeActionRequest, Notice>(method,
-                    new() { Id = id, ExpectedVersion = body.ExpectedVersion ?? 0 })))))
+                Results.Ok(NoticeDto.From(await call(notices,
+                    new NoticeActionRequest { Id = id, ExpectedVersion = body.ExpectedVersion ?? 0 })))))
             .WithName(method).Accepts<VersionBody>("application/json").Produces<NoticeDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 }

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
-using SmartFactory.Grpc;
+using Grpc.Core;
 
 namespace SmartFactory.Gateway.Api;
 
@@ -11,7 +11,7 @@ public static class Problems
 {
     public static IResult FromRpc(RpcException e)
     {
-        var status = e.Status switch
+        var status = e.StatusCode switch
         {
             StatusCode.InvalidArgument or StatusCode.OutOfRange => StatusCodes.Status400BadRequest,
             StatusCode.Unauthenticated => StatusCodes.Status401Unauthorized,
@@ -25,15 +25,22 @@ public static class Problems
             StatusCode.DeadlineExceeded => StatusCodes.Status504GatewayTimeout,
             _ => StatusCodes.Status500InternalServerError,
         };
-        var fields = e.FieldViolations.Select(v => new ProblemField(CamelCase(v.Field), v.Description)).ToList();
+        var details = e.GetRpcStatus()?.Details ?? [];
+        var fields = details.Where(any => any.Is(Google.Rpc.BadRequest.Descriptor))
+            .SelectMany(any => any.Unpack<Google.Rpc.BadRequest>().FieldViolations)
+            .Select(v => new ProblemField(CamelCase(v.Field), v.Description)).ToList();
+        // A refusal lists every broken rule (google.rpc.PreconditionFailure, one violation per rule, in the rule's words),
+        // so the caller can show them all instead of parsing the message.
+        var rules = details.Where(any => any.Is(Google.Rpc.PreconditionFailure.Descriptor))
+            .SelectMany(any => any.Unpack<Google.Rpc.PreconditionFailure>().Violations).Select(v => v.Description).ToList();
         // Server-side failures keep their words in the logs: UNAVAILABLE carries the service's internal host and port.
-        var detail = e.Status switch
+        var detail = e.StatusCode switch
         {
             StatusCode.Unavailable => "the service is unavailable; try again shortly",
             _ when status >= 500 => "the platform failed to answer",
-            _ => e.Message,
+            _ => e.Status.Detail,
         };
-        return Invalid(status, Title(e.Status), detail, fields, e.Status, BrokenRules(e));
+        return Invalid(status, Title(e.StatusCode), detail, fields, e.StatusCode, rules);
     }
 
     public static IResult Invalid(int status, string title, string detail, IReadOnlyList<ProblemField> fields, StatusCode? grpcStatus = null,
@@ -48,12 +55,6 @@ public static class Problems
 
     public static IResult BadRequest(params ProblemField[] fields) =>
         Invalid(StatusCodes.Status400BadRequest, "The request has invalid fields", string.Join("; ", fields.Select(f => $"{f.Field}: {f.Description}")), fields);
-
-    // A refusal lists every broken rule (google.rpc.PreconditionFailure, one violation per rule, in the rule's words),
-    // so the caller can show them all instead of parsing the message.
-    private static List<string> BrokenRules(RpcException e) =>
-        e.Details?.Details.Where(any => any.Is(Google.Rpc.PreconditionFailure.Descriptor))
-            .SelectMany(any => any.Unpack<Google.Rpc.PreconditionFailure>().Violations).Select(v => v.Description).ToList() ?? [];
 
     private static string Title(StatusCode status) => status switch
     {

@@ -13,7 +13,7 @@ public static class RegistryEndpoints
 
         api.MapGet("/enterprises", async (RegistryClient registry, string? regionCode, string? nameContains, string? creditCode, int? pageSize, string? pageToken) =>
         {
-            var response = await registry.CallAsync<ListEnterprisesRequest, ListEnterprisesResponse>("ListEnterprises", new()
+            var response = await registry.ListEnterprisesAsync(new()
             {
                 RegionCode = regionCode ?? "", NameContains = nameContains ?? "", CreditCode = creditCode ?? "",
                 PageSize = pageSize ?? 0, PageToken = pageToken ?? "",
@@ -22,13 +22,13 @@ public static class RegistryEndpoints
         }).WithName("ListEnterprises").Produces<PageDto<EnterpriseDto>>().ProducesProblem(StatusCodes.Status400BadRequest);
 
         api.MapGet("/enterprises/{id}", async (RegistryClient registry, string id) =>
-            Results.Ok(EnterpriseDto.From(await registry.CallAsync<GetEnterpriseRequest, Enterprise>("GetEnterprise", new() { Id = id }))))
+            Results.Ok(EnterpriseDto.From(await registry.GetEnterpriseAsync(new() { Id = id }))))
             .WithName("GetEnterprise").Produces<EnterpriseDto>().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/enterprises", (RegistryClient registry, HttpRequest request, IOptions<JsonOptions> json) =>
             JsonBody.HandleAsync<RegisterEnterpriseBody>(request, json.Value.SerializerOptions, async body =>
             {
-                var created = await registry.CallAsync<RegisterEnterpriseRequest, Enterprise>("RegisterEnterprise", body.ToRequest());
+                var created = await registry.RegisterEnterpriseAsync(body.ToRequest());
                 return Results.Created($"/api/v1/enterprises/{created.Id}", EnterpriseDto.From(created));
             }))
             .WithName("RegisterEnterprise").Accepts<RegisterEnterpriseBody>("application/json").Produces<EnterpriseDto>(StatusCodes.Status201Created)
@@ -36,13 +36,13 @@ public static class RegistryEndpoints
 
         api.MapPut("/enterprises/{id}", (RegistryClient registry, string id, HttpRequest request, IOptions<JsonOptions> json) =>
             JsonBody.HandleAsync<UpdateEnterpriseBody>(request, json.Value.SerializerOptions, async body =>
-                Results.Ok(EnterpriseDto.From(await registry.CallAsync<UpdateEnterpriseRequest, Enterprise>("UpdateEnterprise", body.ToRequest(id))))))
+                Results.Ok(EnterpriseDto.From(await registry.UpdateEnterpriseAsync(body.ToRequest(id))))))
             .WithName("UpdateEnterprise").Accepts<UpdateEnterpriseBody>("application/json").Produces<EnterpriseDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         api.MapGet("/factories", async (RegistryClient registry, string? regionCode, string? industryCode, string? enterpriseId, string? nameContains, int? pageSize, string? pageToken) =>
         {
-            var response = await registry.CallAsync<ListFactoriesRequest, ListFactoriesResponse>("ListFactories", new()
+            var response = await registry.ListFactoriesAsync(new()
             {
                 RegionCode = regionCode ?? "", IndustryCode = industryCode ?? "", EnterpriseId = enterpriseId ?? "",
                 NameContains = nameContains ?? "", PageSize = pageSize ?? 0, PageToken = pageToken ?? "",
@@ -51,13 +51,13 @@ public static class RegistryEndpoints
         }).WithName("ListFactories").Produces<PageDto<FactoryDto>>().ProducesProblem(StatusCodes.Status400BadRequest);
 
         api.MapGet("/factories/{id}", async (RegistryClient registry, string id) =>
-            Results.Ok(FactoryDto.From(await registry.CallAsync<GetFactoryRequest, Factory>("GetFactory", new() { Id = id }))))
+            Results.Ok(FactoryDto.From(await registry.GetFactoryAsync(new() { Id = id }))))
             .WithName("GetFactory").Produces<FactoryDto>().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/factories", (RegistryClient registry, HttpRequest request, IOptions<JsonOptions> json) =>
             JsonBody.HandleAsync<RegisterFactoryBody>(request, json.Value.SerializerOptions, async body =>
             {
-                var created = await registry.CallAsync<RegisterFactoryRequest, Factory>("RegisterFactory", body.ToRequest());
+                var created = await registry.RegisterFactoryAsync(body.ToRequest());
                 return Results.Created($"/api/v1/factories/{created.Id}", FactoryDto.From(created));
             }))
             .WithName("RegisterFactory").Accepts<RegisterFactoryBody>("application/json").Produces<FactoryDto>(StatusCodes.Status201Created)
@@ -65,17 +65,17 @@ public static class RegistryEndpoints
 
         api.MapPut("/factories/{id}", (RegistryClient registry, string id, HttpRequest request, IOptions<JsonOptions> json) =>
             JsonBody.HandleAsync<UpdateFactoryBody>(request, json.Value.SerializerOptions, async body =>
-                Results.Ok(FactoryDto.From(await registry.CallAsync<UpdateFactoryRequest, Factory>("UpdateFactory", body.ToRequest(id))))))
+                Results.Ok(FactoryDto.From(await registry.UpdateFactoryAsync(body.ToRequest(id))))))
             .WithName("UpdateFactory").Accepts<UpdateFactoryBody>("application/json").Produces<FactoryDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         api.MapGet("/regions", async (RegistryClient registry) =>
-            Results.Ok((await registry.CallAsync<ListRegionsRequest, ListRegionsResponse>("ListRegions", new())).Regions
+            Results.Ok((await registry.ListRegionsAsync(new())).Regions
                 .Select(r => new RegionDto(r.Code, r.Name, Wire.NullIfEmpty(r.ParentCode)))))
             .WithName("ListRegions").Produces<IEnumerable<RegionDto>>();
 
         api.MapGet("/industries", async (RegistryClient registry) =>
-            Results.Ok((await registry.CallAsync<ListIndustriesRequest, ListIndustriesResponse>("ListIndustries", new())).Industries
+            Results.Ok((await registry.ListIndustriesAsync(new())).Industries
                 .Select(i => new IndustryDto(i.Code, i.Name))))
             .WithName("ListIndustries").Produces<IEnumerable<IndustryDto>>();
 

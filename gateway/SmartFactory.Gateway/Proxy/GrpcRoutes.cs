@@ -2,6 +2,7 @@ using System.Net;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using SmartFactory.Contracts.Notices.V1;
 using SmartFactory.Contracts.Registry.V1;
+using SmartFactory.ServiceDefaults.Grpc;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -13,7 +14,8 @@ namespace SmartFactory.Gateway.Proxy;
 /// </summary>
 public static class GrpcRoutes
 {
-    private static readonly (string Cluster, ServiceDescriptor Service)[] Owners =
+    /// <summary>Each service the gateway routes gRPC to, by the cluster that serves it.</summary>
+    public static readonly (string Cluster, ServiceDescriptor Service)[] Owners =
     [
         ("Registry", RegistryReflection.Descriptor.Services[0]),
         ("Registry", LifecycleReflection.Descriptor.Services[0]),
@@ -39,12 +41,19 @@ public static class GrpcRoutes
             ClusterId = cluster,
             Destinations = new Dictionary<string, DestinationConfig>
             {
-                [cluster] = new() { Address = configuration[$"Services:{cluster}"] ?? throw new InvalidOperationException($"Services:{cluster} is not set") },
+                [cluster] = new() { Address = ProxyAddress(GrpcClients.Address(configuration, cluster)) },
             },
             HttpRequest = new ForwarderRequestConfig { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact },
         }).ToList();
         return new InMemoryConfigProvider(routes, clusters);
     }
+
+    /// <summary>
+    /// YARP forwards over HTTP: a <c>dns:///name:port</c> address, which the gateway's own gRPC clients balance across
+    /// replicas, becomes <c>http://name:port</c>, and the connections YARP opens are spread by the name's resolution.
+    /// </summary>
+    public static string ProxyAddress(Uri address) =>
+        address.Scheme == "dns" ? $"http://{address.AbsolutePath.TrimStart('/')}" : address.ToString();
 
     /// <summary>
     /// The gateway checks the token too: a call that presents a token which fails validation is answered

@@ -1,30 +1,38 @@
-using SmartFactory.Grpc;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using GrpcStatus = Grpc.Core.Status;
+using Status = Google.Rpc.Status;
 
 namespace SmartFactory.ServiceDefaults;
 
-/// <summary>The one place where domain errors become gRPC statuses.</summary>
+/// <summary>The one place where domain errors become gRPC statuses, with their details in <c>grpc-status-details-bin</c>.</summary>
 public static class ErrorMapping
 {
     public static RpcException? ToRpcException(Exception exception) => exception switch
     {
-        ValidationException e => RpcException.InvalidArgument(e.Message, e.Violations.Select(v => (v.Field, v.Description))),
-        NotFoundException e => new RpcException(StatusCode.NotFound, e.Message),
-        AlreadyExistsException e => new RpcException(StatusCode.AlreadyExists, e.Message),
-        RuleViolationException e => new RpcException(StatusCode.FailedPrecondition, e.Message, PreconditionFailure(e.Rules)),
-        ConcurrencyException e => new RpcException(StatusCode.Aborted, e.Message),
-        ForbiddenException e => new RpcException(StatusCode.PermissionDenied, e.Message),
-        UnauthenticatedException e => new RpcException(StatusCode.Unauthenticated, e.Message),
+        ValidationException e => Rich(Code.InvalidArgument, e.Message, new BadRequest
+        {
+            FieldViolations = { e.Violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }) },
+        }),
+        NotFoundException e => Plain(StatusCode.NotFound, e.Message),
+        AlreadyExistsException e => Plain(StatusCode.AlreadyExists, e.Message),
+        // Each broken rule as a PreconditionFailure violation, so clients can list them.
+        RuleViolationException e => Rich(Code.FailedPrecondition, e.Message, new PreconditionFailure
+        {
+            Violations = { e.Rules.Select(r => new PreconditionFailure.Types.Violation { Type = "RULE", Description = r }) },
+        }),
+        ConcurrencyException e => Plain(StatusCode.Aborted, e.Message),
+        ForbiddenException e => Plain(StatusCode.PermissionDenied, e.Message),
+        UnauthenticatedException e => Plain(StatusCode.Unauthenticated, e.Message),
         // Two writers met (deadlock, serialization failure, or a unique index that the first one won): try again.
         Npgsql.PostgresException { SqlState: "40P01" or "40001" or "23505" } =>
-            new RpcException(StatusCode.Aborted, "a concurrent change got there first; read again and retry"),
+            Plain(StatusCode.Aborted, "a concurrent change got there first; read again and retry"),
         _ => null,
     };
 
-    // Each broken rule as a google.rpc.PreconditionFailure violation, so clients can list them.
-    private static Google.Rpc.Status PreconditionFailure(IReadOnlyList<string> rules)
-    {
-        var failure = new Google.Rpc.PreconditionFailure();
-        failure.Violations.Add(rules.Select(r => new Google.Rpc.PreconditionFailure.Types.Violation { Type = "RULE", Description = r }));
-        return new Google.Rpc.Status { Details = { Google.Protobuf.WellKnownTypes.Any.Pack(failure) } };
-    }
+    private static RpcException Plain(StatusCode code, string message) => new(new GrpcStatus(code, message));
+
+    private static RpcException Rich(Code code, string message, Google.Protobuf.IMessage detail) =>
+        new Status { Code = (int)code, Message = message, Details = { Any.Pack(detail) } }.ToRpcException();
 }

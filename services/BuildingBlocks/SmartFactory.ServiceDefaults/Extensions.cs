@@ -10,7 +10,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using SmartFactory.Grpc;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
+using SmartFactory.ServiceDefaults.Grpc;
 using SmartFactory.ServiceDefaults.Auth;
 using SmartFactory.ServiceDefaults.Data;
 using StackExchange.Redis;
@@ -19,12 +20,16 @@ namespace SmartFactory.ServiceDefaults;
 
 public static class Extensions
 {
+
     /// <summary>
     /// What every process shares: Kestrel endpoints (<c>Endpoints:Grpc</c> HTTP/2 only, <c>Endpoints:Http</c> HTTP/1.1),
     /// Keycloak token validation, Redis, health checks, and for a service with a <paramref name="schema"/> its
-    /// PostgreSQL data source, migrator and audit writer, and the gRPC server with domain errors mapped to statuses.
+    /// PostgreSQL data source, migrator and audit writer, and the gRPC server for <paramref name="grpcServices"/> with
+    /// domain errors mapped to statuses, the standard health service (one name per service, fed by the checks behind
+    /// <c>/health/ready</c>) and server reflection.
     /// </summary>
-    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string? schema = null)
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string? schema = null,
+        params ServiceDescriptor[] grpcServices)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -41,7 +46,7 @@ public static class Extensions
             return ConnectionMultiplexer.Connect(options);
         });
         var health = builder.Services.AddHealthChecks()
-            .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"])
+            .AddCheck("self", () => HealthCheckResult.Healthy(), tags: [HealthTags.Live])
             .AddCheck<RedisHealthCheck>("redis");
 
         if (schema is not null)
@@ -56,8 +61,23 @@ public static class Extensions
                 Assembly.Load(new AssemblyName(sp.GetRequiredService<IHostEnvironment>().ApplicationName)),
                 sp.GetRequiredService<ILogger<Migrator>>()));
             builder.Services.AddSingleton<AuditWriter>();
-            builder.Services.AddGrpcServer(options => options.ExceptionMapper = ErrorMapping.ToRpcException);
             health.AddCheck<PostgresHealthCheck>("postgres");
+        }
+        if (grpcServices.Length > 0)
+        {
+            builder.Services.AddGrpc(options =>
+            {
+                options.Interceptors.Add<ErrorInterceptor>();
+                options.MaxReceiveMessageSize = GrpcClients.DefaultMaxMessageBytes;
+                options.MaxSendMessageSize = GrpcClients.DefaultMaxMessageBytes;
+            });
+            builder.Services.AddGrpcReflection();
+            builder.Services.AddGrpcHealthChecks(options =>
+            {
+                options.Services.Clear();
+                foreach (var name in grpcServices.Select(s => s.FullName).Prepend(""))
+                    options.Services.Map(name, _ => true); // every check, as /health/ready
+            });
         }
         return builder;
     }
@@ -69,8 +89,9 @@ public static class Extensions
         app.UseStatusCodePages(); // empty 401/403/404 answers get a body (problem details where registered)
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
-        app.MapHealthChecks("/health/ready");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Live) });
+        // Ready is this process's own state: another service being down is that service's readiness, not ours.
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => !check.Tags.Contains(HealthTags.Backend) });
         return app;
     }
 
@@ -89,7 +110,8 @@ public static class Extensions
         }
         if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>("Database:MigrateOnStart"))
             await migrator.RunAsync();
-        app.MapGrpcFallback();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
         await app.RunAsync();
     }
 

@@ -5,6 +5,14 @@ using StackExchange.Redis;
 
 namespace SmartFactory.ServiceDefaults;
 
+public static class HealthTags
+{
+    /// <summary>The process is alive (liveness); every other check counts towards readiness.</summary>
+    public const string Live = "live";
+    /// <summary>Checks of other services, reported over gRPC health but kept out of this process's readiness.</summary>
+    public const string Backend = "backend";
+}
+
 /// <summary>Ready means the service can reach what it needs: its database and Redis.</summary>
 public sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
 {

@@ -1,5 +1,5 @@
-using SmartFactory.Contracts.Notices.V1;
-using SmartFactory.Grpc;
+using SmartFactory.Contracts.Registry.V1;
+using SmartFactory.ServiceDefaults.Grpc;
 using SmartFactory.Notices.Data;
 using SmartFactory.Notices.Grpc;
 using SmartFactory.Notices.Jobs;
@@ -14,18 +14,15 @@ public static class Extensions
     {
         builder.Services.Configure<NoticesOptions>(builder.Configuration.GetSection("Notices"));
         // An objection carries up to 5 evidence files of 10 MiB each in one message.
-        builder.Services.Configure<GrpcServerOptions>(options =>
+        builder.Services.AddGrpc().AddServiceOptions<NoticesService>(options =>
         {
             options.MaxReceiveMessageSize = MaxObjectionBytes;
             options.MaxSendMessageSize = MaxObjectionBytes; // evidence is downloaded one file at a time, up to 10 MiB
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxObjectionBytes);
         builder.Services.AddSingleton<NoticesStore>();
-        builder.Services.AddSingleton(sp => new RegistryClient(new GrpcClient(new HttpClient(new SocketsHttpHandler { EnableMultipleHttp2Connections = true })
-        {
-            BaseAddress = new Uri(sp.GetRequiredService<IConfiguration>()["Services:Registry"] ?? throw new InvalidOperationException("Services:Registry is not set")),
-            Timeout = Timeout.InfiniteTimeSpan, // deadlines are per call
-        })));
+        // Reads carry the caller's token; the relay's commands name the service's own.
+        builder.Services.AddServiceClient<LifecycleService.LifecycleServiceClient>("Registry", LifecycleService.Descriptor);
         builder.Services.AddSingleton<NoticeCloser>();
         builder.Services.AddScoped<NoticesService>();
         builder.Services.AddSingleton<NoticeJobs>();
@@ -35,7 +32,7 @@ public static class Extensions
 
     public static WebApplication MapNotices(this WebApplication app)
     {
-        app.MapGrpcService<NoticesService>(NoticesReflection.Descriptor.Services[0]);
+        app.MapGrpcService<NoticesService>();
         return app;
     }
 }

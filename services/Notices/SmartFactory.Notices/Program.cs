@@ -1,8 +1,9 @@
+using Contract = SmartFactory.Contracts.Notices.V1;
 using SmartFactory.Notices;
 using SmartFactory.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults(schema: "notices");
+builder.AddServiceDefaults("notices", Contract.NoticesService.Descriptor);
 builder.AddNoticesServices();
 
 var app = builder.Build();

@@ -1,17 +1,16 @@
-using SmartFactory.Contracts.Registry.V1;
-using SmartFactory.Grpc;
 using SmartFactory.Registry;
 using SmartFactory.Registry.Grpc;
 using SmartFactory.ServiceDefaults;
+using Contract = SmartFactory.Contracts.Registry.V1;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults(schema: "registry");
+builder.AddServiceDefaults("registry", Contract.RegistryService.Descriptor, Contract.LifecycleService.Descriptor);
 builder.AddRegistryServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapGrpcService<RegistryService>(RegistryReflection.Descriptor.Services[0]);
-app.MapGrpcService<LifecycleService>(LifecycleReflection.Descriptor.Services[0]);
+app.MapGrpcService<RegistryService>();
+app.MapGrpcService<LifecycleService>();
 
 await app.RunServiceAsync(args);
 

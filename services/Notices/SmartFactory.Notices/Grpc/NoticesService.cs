@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Options;
 using SmartFactory.Contracts.Notices.V1;
-using SmartFactory.Grpc;
+using Grpc.Core;
+using SmartFactory.ServiceDefaults.Grpc;
 using SmartFactory.Notices.Data;
 using SmartFactory.Notices.Jobs;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 using StackExchange.Redis;
+using Role = SmartFactory.ServiceDefaults.Auth.Role;
 using Domain = SmartFactory.Notices.Domain;
 using RegistryV1 = SmartFactory.Contracts.Registry.V1;
 
@@ -20,12 +22,13 @@ public sealed class NoticesOptions
 }
 
 /// <summary>smartfactory.notices.v1.NoticesService.</summary>
-public sealed class NoticesService(NoticesStore store, RegistryClient registry, NoticeCloser closer, IConnectionMultiplexer redis,
+public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleService.LifecycleServiceClient registry, NoticeCloser closer, IConnectionMultiplexer redis,
     IOptions<NoticesOptions> options, TimeProvider time, ILogger<NoticesService> logger)
+    : Contracts.Notices.V1.NoticesService.NoticesServiceBase
 {
-    public async Task<Notice> CreateNotice(CreateNoticeRequest request, ServerCallContext context)
+    public override async Task<Notice> CreateNotice(CreateNoticeRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var violations = new Violations();
         var startsOn = violations.Date("starts_on", request.StartsOn, required: false);
         var ids = request.ApplicationIds.Select(id => id.Trim()).ToList();
@@ -35,11 +38,10 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
             options.Value.DefaultLengthWorkingDays);
         violations.ThrowIfAny();
         var items = new List<Domain.NoticeItem>();
-        var authorization = context.HttpContext.Request.Headers.Authorization.ToString();
         foreach (var id in ids.Distinct())
         {
             // Read with the caller's own token: an application outside its scope is simply not found.
-            var item = await ApprovedItemAsync(id, authorization, context.CancellationToken);
+            var item = await ApprovedItemAsync(id, context.CancellationToken);
             if (item is null) violations.Add("application_ids", $"'{id}' is not an approved application awaiting publicity in your scope");
             else items.Add(item);
         }
@@ -53,25 +55,25 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
         return notice.ToMessage();
     }
 
-    public async Task<Notice> PublishNotice(NoticeActionRequest request, ServerCallContext context)
+    public override async Task<Notice> PublishNotice(NoticeActionRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var notice = await NoticeFor(caller, request.Id);
         var published = notice.Publish(caller, request.ExpectedVersion, time.Today(), Now());
         await store.PublishAsync(caller, notice, published);
         return published.ToMessage();
     }
 
-    public async Task<Notice> GetNotice(GetNoticeRequest request, ServerCallContext context)
+    public override async Task<Notice> GetNotice(GetNoticeRequest request, ServerCallContext context)
     {
         var caller = OptionalCaller(context);
         var notice = await NoticeFor(caller, request.Id);
         return notice.ToMessage(await DeliveriesAsync([notice], caller));
     }
 
-    public async Task<ListNoticesResponse> ListNotices(ListNoticesRequest request, ServerCallContext context)
+    public override async Task<ListNoticesResponse> ListNotices(ListNoticesRequest request, ServerCallContext context)
     {
-        var caller = request.IncludeDrafts ? CallerScope.FromPrincipal(context.User) : null;
+        var caller = request.IncludeDrafts ? context.Caller() : null;
         var violations = new Violations();
         if (request.PageSize is < 0 or > 100) violations.Add("page_size", "must be between 1 and 100");
         var offset = 0;
@@ -92,7 +94,7 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
     /// Public, no token. Rate-limited per client in Redis; a repeated idempotency key answers the first receipt. The
     /// answer is the receipt only: nothing of the objector comes back.
     /// </summary>
-    public async Task<ObjectionReceipt> FileObjection(FileObjectionRequest request, ServerCallContext context)
+    public override async Task<ObjectionReceipt> FileObjection(FileObjectionRequest request, ServerCallContext context)
     {
         var notice = await NoticeFor(null, request.NoticeId);
         var key = request.IdempotencyKey.Trim();
@@ -117,44 +119,44 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
         };
     }
 
-    public async Task<ListObjectionsResponse> ListObjections(ListObjectionsRequest request, ServerCallContext context)
+    public override async Task<ListObjectionsResponse> ListObjections(ListObjectionsRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var notice = await NoticeFor(caller, request.NoticeId);
         if (!notice.IsAuthority(caller)) throw new NotFoundException($"notice {request.NoticeId} has no objections you can see");
         return new ListObjectionsResponse { Objections = { (await store.ListObjectionsAsync(notice.Id)).Select(o => o.ToMessage()) } };
     }
 
-    public async Task<Evidence> GetEvidence(GetEvidenceRequest request, ServerCallContext context)
+    public override async Task<Evidence> GetEvidence(GetEvidenceRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var objection = await ObjectionFor(caller, request.ObjectionId);
         var evidence = Guid.TryParse(request.EvidenceId, out var evidenceId) ? await store.GetEvidenceAsync(objection.Item.Id, evidenceId) : null;
         if (evidence is not { } found) throw new NotFoundException($"evidence {request.EvidenceId} not found");
         return new Evidence { Info = found.Info.ToMessage(), Content = Google.Protobuf.ByteString.CopyFrom(found.Content) };
     }
 
-    public async Task<Objection> ResolveObjection(ResolveObjectionRequest request, ServerCallContext context)
+    public override async Task<Objection> ResolveObjection(ResolveObjectionRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var (objection, notice) = await ObjectionFor(caller, request.Id);
         var resolved = objection.Resolve(notice, caller, request.ExpectedVersion, request.Upheld, request.Reason, Now());
         await store.UpdateObjectionAsync(caller, objection, resolved);
         return resolved.ToMessage();
     }
 
-    public async Task<Notice> CloseNotice(NoticeActionRequest request, ServerCallContext context)
+    public override async Task<Notice> CloseNotice(NoticeActionRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var notice = await NoticeFor(caller, request.Id);
         if (!notice.IsAuthority(caller)) throw new NotFoundException($"notice {request.Id} not found");
         var closed = await closer.CloseAsync(notice, caller, request.ExpectedVersion);
         return closed.ToMessage(await DeliveriesAsync([closed], caller));
     }
 
-    public async Task<ListFilingsResponse> ListFilings(ListFilingsRequest request, ServerCallContext context)
+    public override async Task<ListFilingsResponse> ListFilings(ListFilingsRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         if (caller.Role is not (Role.Province or Role.Ministry)) return new ListFilingsResponse();
         var filings = await store.ListFilingsAsync(caller.Region);
         return new ListFilingsResponse
@@ -168,18 +170,18 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
         };
     }
 
-    private async Task<Domain.NoticeItem?> ApprovedItemAsync(string applicationId, string authorization, CancellationToken cancellationToken)
+    private async Task<Domain.NoticeItem?> ApprovedItemAsync(string applicationId, CancellationToken cancellationToken)
     {
         try
         {
-            var application = await registry.GetApplicationAsync(applicationId, authorization, cancellationToken);
+            var application = await registry.GetApplicationAsync(new() { Id = applicationId }, cancellationToken: cancellationToken);
             if (application.RecognitionId.Length == 0) return null;
-            var recognition = await registry.GetRecognitionAsync(application.RecognitionId, authorization, cancellationToken);
+            var recognition = await registry.GetRecognitionAsync(new() { Id = application.RecognitionId }, cancellationToken: cancellationToken);
             if (recognition.Status != RegistryV1.RecognitionStatus.PendingPublicity) return null;
             return new Domain.NoticeItem(Guid.CreateVersion7(), 0, Guid.Parse(application.Id), recognition.EnterpriseName, recognition.FactoryName,
                 recognition.RegionCode, recognition.IndustryCode, (Domain.RecognitionLevel)(int)recognition.Level, null);
         }
-        catch (RpcException e) when (e.Status is StatusCode.NotFound or StatusCode.InvalidArgument)
+        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
         {
             return null;
         }
@@ -221,7 +223,7 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
         // The last X-Forwarded-For entry is the one our gateway appended; earlier ones are whatever the client claimed.
         var client = context.RequestHeaders.GetValue("x-forwarded-for")?.Split(',')[^1].Trim() is { Length: > 0 } forwarded
             ? forwarded
-            : context.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            : context.GetHttpContext().Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var window = time.GetUtcNow().ToUnixTimeSeconds() / 60;
         var key = $"smartfactory:notices:objections:{client}:{window}";
         long count;
@@ -237,11 +239,11 @@ public sealed class NoticesService(NoticesStore store, RegistryClient registry, 
             return;
         }
         if (count > options.Value.ObjectionsPerMinute)
-            throw new RpcException(StatusCode.ResourceExhausted, "too many objections from your address; try again in a minute");
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, "too many objections from your address; try again in a minute"));
     }
 
     private static CallerScope? OptionalCaller(ServerCallContext context) =>
-        context.User.Identity?.IsAuthenticated == true ? CallerScope.FromPrincipal(context.User) : null;
+        context.GetHttpContext().User.Identity?.IsAuthenticated == true ? context.Caller() : null;
 
     // PostgreSQL keeps microseconds: the first answer then says the same time as every later read.
     private DateTime Now()

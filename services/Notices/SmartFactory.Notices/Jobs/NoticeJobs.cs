@@ -1,11 +1,12 @@
 using System.Text.Json;
 using SmartFactory.Contracts.Registry.V1;
-using SmartFactory.Grpc;
+using Grpc.Core;
+using Grpc.Net.ClientFactory;
 using SmartFactory.Notices.Data;
-using SmartFactory.Notices.Grpc;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 using StackExchange.Redis;
+using Role = SmartFactory.ServiceDefaults.Auth.Role;
 
 namespace SmartFactory.Notices.Jobs;
 
@@ -14,7 +15,7 @@ namespace SmartFactory.Notices.Jobs;
 /// other replicas skip), with the service's own token, until the registry acknowledges it. The closer closes notices
 /// whose period has ended and whose objections are all resolved, once an hour, on the replica holding the Redis lock.
 /// </summary>
-public sealed class NoticeJobs(NoticesStore store, NoticeCloser closer, RegistryClient registry, ServiceTokens tokens, IConnectionMultiplexer redis,
+public sealed class NoticeJobs(NoticesStore store, NoticeCloser closer, GrpcClientFactory clients, ServiceTokens tokens, IConnectionMultiplexer redis,
     TimeProvider time, IConfiguration configuration, ILogger<NoticeJobs> logger) : BackgroundService
 {
     private static readonly CallerScope System = new("system", "notice closing job", Role.Service, "", null);
@@ -76,33 +77,36 @@ public sealed class NoticeJobs(NoticesStore store, NoticeCloser closer, Registry
     {
         try
         {
-            var authorization = "Bearer " + await tokens.GetAsync(cancellationToken);
+            // Its own token, not a user's: the relay acts for the service.
+            var authorization = new Metadata { { "authorization", "Bearer " + await tokens.GetAsync(cancellationToken) } };
             var command = JsonSerializer.Deserialize<Command>(message.Payload, Json)!;
+            // From the factory on each delivery, so a long-lived job follows the factory's handler rotation.
+            var registry = clients.CreateClient<LifecycleService.LifecycleServiceClient>(nameof(LifecycleService.LifecycleServiceClient));
             if (message.Kind == "take_effect")
                 await registry.TakeEffectAsync(new TakeEffectRequest
                 {
                     ApplicationId = command.ApplicationId, RequestId = command.RequestId, EffectiveOn = command.EffectiveOn ?? "",
-                }, authorization, cancellationToken);
+                }, authorization, cancellationToken: cancellationToken);
             else
                 await registry.WithdrawAfterPublicityAsync(new WithdrawAfterPublicityRequest
                 {
                     ApplicationId = command.ApplicationId, RequestId = command.RequestId, Reason = command.Reason ?? "",
-                }, authorization, cancellationToken);
+                }, authorization, cancellationToken: cancellationToken);
             return (true, false, null);
         }
-        catch (RpcException e) when (e.Status is StatusCode.FailedPrecondition or StatusCode.NotFound or StatusCode.InvalidArgument)
+        catch (RpcException e) when (e.StatusCode is StatusCode.FailedPrecondition or StatusCode.NotFound or StatusCode.InvalidArgument)
         {
             // The registry refuses it for good (e.g. the recognition was revoked meanwhile): keep it as failed, for an official to see.
-            logger.LogError("Registry refused {Kind} {Id}: {Status} {Message}", message.Kind, message.Id, e.Status, e.Message);
-            return (false, true, $"{e.Status}: {e.Message}");
+            logger.LogError("Registry refused {Kind} {Id}: {Status} {Message}", message.Kind, message.Id, e.StatusCode, e.Status.Detail);
+            return (false, true, $"{e.StatusCode}: {e.Status.Detail}");
         }
-        catch (RpcException e) when (e.Status is StatusCode.PermissionDenied or StatusCode.Unauthenticated)
+        catch (RpcException e) when (e.StatusCode is StatusCode.PermissionDenied or StatusCode.Unauthenticated)
         {
             // Not a refusal of this command but of who sends it (a wrong client, secret or role): once the configuration
             // is put right the same command goes through, so it waits with the others, louder.
             logger.LogError("Registry refused the notices service's token for {Kind} {Id} (attempt {Attempt}): {Status} {Message}; check Auth:ClientId " +
-                "and its service role", message.Kind, message.Id, message.Attempts + 1, e.Status, e.Message);
-            return (false, false, $"{e.Status}: {e.Message}");
+                "and its service role", message.Kind, message.Id, message.Attempts + 1, e.StatusCode, e.Status.Detail);
+            return (false, false, $"{e.StatusCode}: {e.Status.Detail}");
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -110,7 +114,7 @@ public sealed class NoticeJobs(NoticesStore store, NoticeCloser closer, Registry
             // try again later. Only the host's own shutdown escapes, leaving the row as it was for the next start;
             // any other escape would leave it at the head of the queue without counting the attempt.
             logger.LogWarning("Delivery of {Kind} {Id} failed (attempt {Attempt}): {Error}", message.Kind, message.Id, message.Attempts + 1, e.Message);
-            return (false, false, e is RpcException rpc ? $"{rpc.Status}: {rpc.Message}" : $"{e.GetType().Name}: {e.Message}");
+            return (false, false, e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : $"{e.GetType().Name}: {e.Message}");
         }
     }
 

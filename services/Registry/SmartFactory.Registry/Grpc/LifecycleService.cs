@@ -1,5 +1,6 @@
 using SmartFactory.Contracts.Registry.V1;
-using SmartFactory.Grpc;
+using Grpc.Core;
+using SmartFactory.ServiceDefaults.Grpc;
 using SmartFactory.Registry.Data;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
@@ -9,10 +10,11 @@ namespace SmartFactory.Registry.Grpc;
 
 /// <summary>smartfactory.registry.v1.LifecycleService: campaigns, applications, recognitions, the change feed.</summary>
 public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore registry, TimeProvider time)
+    : Contracts.Registry.V1.LifecycleService.LifecycleServiceBase
 {
-    public async Task<Campaign> CreateCampaign(CreateCampaignRequest request, ServerCallContext context)
+    public override async Task<Campaign> CreateCampaign(CreateCampaignRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var campaign = Domain.Campaign.Create(caller, new Domain.CampaignDraft(request.Level.ToDomain(), request.Year, request.SubmissionOpensOn,
                 request.SubmissionClosesOn, request.DecisionDueOn, [.. request.Quotas.Select(q => (q.RegionCode, q.Count))]),
             await registry.ReferenceDataAsync(), Guid.CreateVersion7(), Now());
@@ -20,16 +22,16 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         return campaign.ToMessage();
     }
 
-    public async Task<ListCampaignsResponse> ListCampaigns(ListCampaignsRequest request, ServerCallContext context)
+    public override async Task<ListCampaignsResponse> ListCampaigns(ListCampaignsRequest request, ServerCallContext context)
     {
-        CallerScope.FromPrincipal(context.User);
+        context.Caller();
         var campaigns = await lifecycle.ListCampaignsAsync(request.Year == 0 ? null : request.Year);
         return new ListCampaignsResponse { Campaigns = { campaigns.Select(c => c.ToMessage()) } };
     }
 
-    public async Task<Application> SaveApplication(SaveApplicationRequest request, ServerCallContext context)
+    public override async Task<Application> SaveApplication(SaveApplicationRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var violations = new Violations();
         var form = Domain.ApplicationForm.Read(violations, request.Maturity?.Level ?? 0, request.Maturity?.AssessedOn, request.Maturity?.CertificateRef,
             request.CatalogEdition, request.ScenarioIds, [.. request.Kpis.Select(k => (k.KpiId, k.Value))], request.TruthfulnessDeclared,
@@ -56,9 +58,9 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         return (await GetApplicationInScope(caller, application.Id.ToString())).ToMessage();
     }
 
-    public async Task<Application> SubmitApplication(SubmitApplicationRequest request, ServerCallContext context)
+    public override async Task<Application> SubmitApplication(SubmitApplicationRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var application = await GetApplicationInScope(caller, request.Id);
         var campaign = await lifecycle.GetCampaignAsync(application.Item.CampaignId) ?? throw new NotFoundException("the application's campaign is gone");
         var factory = await registry.GetFactoryAsync(caller, application.Item.FactoryId) ?? throw new NotFoundException($"application {request.Id} not found");
@@ -68,12 +70,12 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         return (application with { Item = submitted }).ToMessage();
     }
 
-    public async Task<Application> GetApplication(GetApplicationRequest request, ServerCallContext context) =>
-        (await GetApplicationInScope(CallerScope.FromPrincipal(context.User), request.Id)).ToMessage();
+    public override async Task<Application> GetApplication(GetApplicationRequest request, ServerCallContext context) =>
+        (await GetApplicationInScope(context.Caller(), request.Id)).ToMessage();
 
-    public async Task<ListApplicationsResponse> ListApplications(ListApplicationsRequest request, ServerCallContext context)
+    public override async Task<ListApplicationsResponse> ListApplications(ListApplicationsRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var violations = new Violations();
         var page = Page.Parse(request.PageSize, request.PageToken, violations);
         var campaign = OptionalId(violations, "campaign_id", request.CampaignId);
@@ -83,9 +85,9 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         return new ListApplicationsResponse { Applications = { items.Select(a => a.ToMessage()) }, TotalSize = total, NextPageToken = page.NextToken(total) };
     }
 
-    public async Task<Application> ReviewApplication(ReviewApplicationRequest request, ServerCallContext context)
+    public override async Task<Application> ReviewApplication(ReviewApplicationRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var action = request.Action.ToDomain()
             ?? throw new ValidationException([new FieldViolation("action", "is required: approve, return, reject or recommend")]);
         var application = await GetApplicationInScope(caller, request.Id);
@@ -108,9 +110,9 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
     /// Idempotent by request id: a command delivered twice (an outbox retrying after a lost acknowledgement) changes
     /// nothing the second time and answers the recognition as it stands now.
     /// </summary>
-    public async Task<Recognition> TakeEffect(TakeEffectRequest request, ServerCallContext context)
+    public override async Task<Recognition> TakeEffect(TakeEffectRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var violations = new Violations();
         var applicationId = RequiredId(violations, "application_id", request.ApplicationId);
         var requestId = violations.Required("request_id", request.RequestId, 200);
@@ -135,9 +137,9 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
     /// An objection upheld during publicity: the pending recognition is cancelled and its application rejected, in one
     /// transaction. Idempotent by request id, as <see cref="TakeEffect"/>.
     /// </summary>
-    public async Task<Recognition> WithdrawAfterPublicity(WithdrawAfterPublicityRequest request, ServerCallContext context)
+    public override async Task<Recognition> WithdrawAfterPublicity(WithdrawAfterPublicityRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var violations = new Violations();
         var applicationId = RequiredId(violations, "application_id", request.ApplicationId);
         var requestId = violations.Required("request_id", request.RequestId, 200);
@@ -154,12 +156,12 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         return (recognition with { Item = withdrawn }).ToMessage();
     }
 
-    public async Task<Recognition> GetRecognition(GetRecognitionRequest request, ServerCallContext context) =>
-        (await GetRecognitionInScope(CallerScope.FromPrincipal(context.User), request.Id)).ToMessage();
+    public override async Task<Recognition> GetRecognition(GetRecognitionRequest request, ServerCallContext context) =>
+        (await GetRecognitionInScope(context.Caller(), request.Id)).ToMessage();
 
-    public async Task<ListRecognitionsResponse> ListRecognitions(ListRecognitionsRequest request, ServerCallContext context)
+    public override async Task<ListRecognitionsResponse> ListRecognitions(ListRecognitionsRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var violations = new Violations();
         var page = Page.Parse(request.PageSize, request.PageToken, violations);
         var factory = OptionalId(violations, "factory_id", request.FactoryId);
@@ -169,21 +171,21 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         return new ListRecognitionsResponse { Recognitions = { items.Select(r => r.ToMessage()) }, TotalSize = total, NextPageToken = page.NextToken(total) };
     }
 
-    public Task<Recognition> ApplyForRenewal(RecognitionActionRequest request, ServerCallContext context) =>
+    public override Task<Recognition> ApplyForRenewal(RecognitionActionRequest request, ServerCallContext context) =>
         Step(context, request.Id, "recognition.renewal_applied", (r, caller) => r.ApplyForRenewal(caller, request.ExpectedVersion, Today(), Now()));
 
-    public Task<Recognition> DecideRenewal(DecisionRequest request, ServerCallContext context) =>
+    public override Task<Recognition> DecideRenewal(DecisionRequest request, ServerCallContext context) =>
         Step(context, request.Id, request.Passed ? "recognition.renewed" : "recognition.renewal_failed",
             (r, caller) => r.DecideRenewal(caller, request.ExpectedVersion, request.Passed, request.Comments, Today(), Now()));
 
-    public Task<Recognition> ApplyForAcceptance(RecognitionActionRequest request, ServerCallContext context) =>
+    public override Task<Recognition> ApplyForAcceptance(RecognitionActionRequest request, ServerCallContext context) =>
         Step(context, request.Id, "recognition.acceptance_applied", (r, caller) => r.ApplyForAcceptance(caller, request.ExpectedVersion, Today(), Now()));
 
-    public Task<Recognition> RecordPreliminaryCheck(DecisionRequest request, ServerCallContext context) =>
+    public override Task<Recognition> RecordPreliminaryCheck(DecisionRequest request, ServerCallContext context) =>
         Step(context, request.Id, request.Passed ? "recognition.preliminary_passed" : "recognition.preliminary_failed",
             (r, caller) => r.RecordPreliminaryCheck(caller, request.ExpectedVersion, request.Passed, request.Comments, Today(), Now()));
 
-    public Task<Recognition> DecideAcceptance(DecisionRequest request, ServerCallContext context) =>
+    public override Task<Recognition> DecideAcceptance(DecisionRequest request, ServerCallContext context) =>
         Step(context, request.Id, request.Passed ? "recognition.acceptance_passed" : "recognition.cancelled",
             (r, caller) => r.DecideAcceptance(caller, request.ExpectedVersion, request.Passed, request.Comments, Today(), Now()));
 
@@ -191,9 +193,9 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
     /// Removal takes the factory out of the library: every recognition of it that has not ended (an active excellent
     /// beside a leading in cultivation, one pending publicity) ends with it, in the same transaction.
     /// </summary>
-    public async Task<Recognition> RemoveRecognition(RemoveRecognitionRequest request, ServerCallContext context)
+    public override async Task<Recognition> RemoveRecognition(RemoveRecognitionRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var violations = new Violations();
         var occurred = violations.Date("occurred_on", request.OccurredOn, required: false);
         violations.ThrowIfAny();
@@ -205,12 +207,12 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         return (recognition with { Item = removed }).ToMessage();
     }
 
-    public Task<Recognition> RevokeRecognition(RevokeRecognitionRequest request, ServerCallContext context) =>
+    public override Task<Recognition> RevokeRecognition(RevokeRecognitionRequest request, ServerCallContext context) =>
         Step(context, request.Id, "recognition.revoked", (r, caller) => r.Revoke(caller, request.ExpectedVersion, request.Reason, request.WithBan, Today(), Now()));
 
-    public async Task<ListDeadlinesResponse> ListDeadlines(ListDeadlinesRequest request, ServerCallContext context)
+    public override async Task<ListDeadlinesResponse> ListDeadlines(ListDeadlinesRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         if (request.WithinDays is < 0 or > 3660)
             throw new ValidationException([new FieldViolation("within_days", "must be between 1 and 3660 (default 90)")]);
         var today = Today();
@@ -229,9 +231,9 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         return new ListDeadlinesResponse { Deadlines = { deadlines } };
     }
 
-    public async Task<ListChangesResponse> ListChanges(ListChangesRequest request, ServerCallContext context)
+    public override async Task<ListChangesResponse> ListChanges(ListChangesRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         if (caller.Role is not (Role.Province or Role.Ministry))
             throw new ForbiddenException("the change feed is for the province's and the ministry's systems");
         var violations = new Violations();
@@ -252,7 +254,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
 
     private async Task<Recognition> Step(ServerCallContext context, string id, string kind, Func<Domain.Recognition, CallerScope, Domain.Recognition> step)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var recognition = await GetRecognitionInScope(caller, id);
         var after = step(recognition.Item, caller);
         await lifecycle.SaveRecognitionAsync(caller, kind, recognition.Item, after);

@@ -1,5 +1,6 @@
 using SmartFactory.Contracts.Registry.V1;
-using SmartFactory.Grpc;
+using Grpc.Core;
+using SmartFactory.ServiceDefaults.Grpc;
 using SmartFactory.Registry.Data;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
@@ -9,19 +10,20 @@ namespace SmartFactory.Registry.Grpc;
 
 /// <summary>smartfactory.registry.v1.RegistryService: maps messages to domain calls; errors map in ServiceDefaults.</summary>
 public sealed class RegistryService(RegistryStore store, TimeProvider time)
+    : Contracts.Registry.V1.RegistryService.RegistryServiceBase
 {
-    public async Task<Enterprise> RegisterEnterprise(RegisterEnterpriseRequest request, ServerCallContext context)
+    public override async Task<Enterprise> RegisterEnterprise(RegisterEnterpriseRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var enterprise = Domain.Enterprise.Register(caller, request.CreditCode, Details(request.Name, request.RegionCode,
                 request.IndustryCode, request.Size, request.Nature), await store.ReferenceDataAsync(), Guid.CreateVersion7(), Now());
         await store.InsertEnterpriseAsync(caller, enterprise);
         return enterprise.ToMessage();
     }
 
-    public async Task<Enterprise> UpdateEnterprise(UpdateEnterpriseRequest request, ServerCallContext context)
+    public override async Task<Enterprise> UpdateEnterprise(UpdateEnterpriseRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var before = await store.GetEnterpriseAsync(caller, ParseId(request.Id)) ?? throw EnterpriseNotFound(request.Id);
         var after = before.Update(caller, request.ExpectedVersion, Details(request.Name, request.RegionCode, request.IndustryCode,
             request.Size, request.Nature), await store.ReferenceDataAsync(), Now());
@@ -29,16 +31,16 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
         return after.ToMessage();
     }
 
-    public async Task<Enterprise> GetEnterprise(GetEnterpriseRequest request, ServerCallContext context)
+    public override async Task<Enterprise> GetEnterprise(GetEnterpriseRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var enterprise = await store.GetEnterpriseAsync(caller, ParseId(request.Id)) ?? throw EnterpriseNotFound(request.Id);
         return enterprise.ToMessage();
     }
 
-    public async Task<ListEnterprisesResponse> ListEnterprises(ListEnterprisesRequest request, ServerCallContext context)
+    public override async Task<ListEnterprisesResponse> ListEnterprises(ListEnterprisesRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var violations = new Violations();
         var page = Page.Parse(request.PageSize, request.PageToken, violations);
         violations.ThrowIfAny();
@@ -47,9 +49,9 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
         return new ListEnterprisesResponse { Enterprises = { items.Select(e => e.ToMessage()) }, TotalSize = total, NextPageToken = page.NextToken(total) };
     }
 
-    public async Task<Factory> RegisterFactory(RegisterFactoryRequest request, ServerCallContext context)
+    public override async Task<Factory> RegisterFactory(RegisterFactoryRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var owner = Guid.TryParse(request.EnterpriseId, out var enterpriseId) ? await store.GetEnterpriseAsync(caller, enterpriseId) : null;
         var factory = Domain.Factory.Register(caller, request.EnterpriseId, owner,
             new Domain.FactoryDetails(request.Name, request.Address, request.RegionCode, request.IndustryCode),
@@ -58,9 +60,9 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
         return factory.ToMessage();
     }
 
-    public async Task<Factory> UpdateFactory(UpdateFactoryRequest request, ServerCallContext context)
+    public override async Task<Factory> UpdateFactory(UpdateFactoryRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var before = await store.GetFactoryAsync(caller, ParseId(request.Id)) ?? throw FactoryNotFound(request.Id);
         var after = before.Update(caller, request.ExpectedVersion,
             new Domain.FactoryDetails(request.Name, request.Address, request.RegionCode, request.IndustryCode),
@@ -69,16 +71,16 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
         return after.ToMessage();
     }
 
-    public async Task<Factory> GetFactory(GetFactoryRequest request, ServerCallContext context)
+    public override async Task<Factory> GetFactory(GetFactoryRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var factory = await store.GetFactoryAsync(caller, ParseId(request.Id)) ?? throw FactoryNotFound(request.Id);
         return factory.ToMessage();
     }
 
-    public async Task<ListFactoriesResponse> ListFactories(ListFactoriesRequest request, ServerCallContext context)
+    public override async Task<ListFactoriesResponse> ListFactories(ListFactoriesRequest request, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var violations = new Violations();
         var page = Page.Parse(request.PageSize, request.PageToken, violations);
         var filter = FactoryFilter(request, violations);
@@ -87,9 +89,9 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
         return new ListFactoriesResponse { Factories = { items.Select(f => f.ToMessage()) }, TotalSize = total, NextPageToken = page.NextToken(total) };
     }
 
-    public async Task StreamFactories(ListFactoriesRequest request, IServerStreamWriter<Factory> writer, ServerCallContext context)
+    public override async Task StreamFactories(ListFactoriesRequest request, IServerStreamWriter<Factory> writer, ServerCallContext context)
     {
-        var caller = CallerScope.FromPrincipal(context.User);
+        var caller = context.Caller();
         var violations = new Violations();
         var filter = FactoryFilter(request, violations);
         violations.ThrowIfAny();
@@ -97,9 +99,9 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
             await writer.WriteAsync(factory.ToMessage());
     }
 
-    public async Task<ListRegionsResponse> ListRegions(ListRegionsRequest request, ServerCallContext context)
+    public override async Task<ListRegionsResponse> ListRegions(ListRegionsRequest request, ServerCallContext context)
     {
-        CallerScope.FromPrincipal(context.User);
+        context.Caller();
         var reference = await store.ReferenceDataAsync();
         return new ListRegionsResponse
         {
@@ -107,9 +109,9 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
         };
     }
 
-    public async Task<ListIndustriesResponse> ListIndustries(ListIndustriesRequest request, ServerCallContext context)
+    public override async Task<ListIndustriesResponse> ListIndustries(ListIndustriesRequest request, ServerCallContext context)
     {
-        CallerScope.FromPrincipal(context.User);
+        context.Caller();
         var reference = await store.ReferenceDataAsync();
         return new ListIndustriesResponse { Industries = { reference.Industries.Select(i => new Industry { Code = i.Code, Name = i.Name }) } };
     }

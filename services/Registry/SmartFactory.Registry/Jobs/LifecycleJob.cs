@@ -3,6 +3,7 @@ using SmartFactory.Registry.Domain;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 using StackExchange.Redis;
+using Role = SmartFactory.ServiceDefaults.Auth.Role;
 
 namespace SmartFactory.Registry.Jobs;
 

@@ -1,0 +1,48 @@
+global using RegistryClient = SmartFactory.Contracts.Registry.V1.RegistryService.RegistryServiceClient;
+global using LifecycleClient = SmartFactory.Contracts.Registry.V1.LifecycleService.LifecycleServiceClient;
+global using NoticesClient = SmartFactory.Contracts.Notices.V1.NoticesService.NoticesServiceClient;
+using SmartFactory.Contracts.Notices.V1;
+using SmartFactory.Contracts.Registry.V1;
+using SmartFactory.ServiceDefaults.Grpc;
+
+namespace SmartFactory.Gateway.Api;
+
+/// <summary>
+/// The services the REST routes call, as typed gRPC clients at <c>Services:&lt;cluster&gt;</c> (the clusters YARP
+/// routes gRPC to as well), each call carrying the REST caller's token when there is one.
+/// </summary>
+public static class Clients
+{
+    public const string Registry = "Registry";
+    public const string Notices = "Notices";
+
+    /// <summary>What the notices service accepts in one message: an objection with five evidence files of 10 MiB.</summary>
+    public const int MaxNoticesMessageBytes = 60 * 1024 * 1024;
+
+    public static IServiceCollection AddServiceClients(this IServiceCollection services)
+    {
+        services.AddServiceClient<RegistryClient>(Registry, RegistryService.Descriptor);
+        services.AddServiceClient<LifecycleClient>(Registry, LifecycleService.Descriptor);
+        services.AddTransient<ClientAddressHandler>();
+        // Evidence files come back whole (up to 10 MiB each): the default 4 MiB would refuse them.
+        services.AddServiceClient<NoticesClient>(Notices, NoticesService.Descriptor, MaxNoticesMessageBytes)
+            .AddHttpMessageHandler<ClientAddressHandler>();
+        return services;
+    }
+}
+
+/// <summary>
+/// Every call to the notices service carries the client's address as <c>x-forwarded-for</c>, by which the service
+/// limits objections per client: the connection's peer, or the address a trusted proxy named for it
+/// (<c>Gateway:TrustedProxies</c>, resolved by the forwarded-headers middleware). Whatever else the request's own
+/// X-Forwarded-For says is the client's claim, and not passed on.
+/// </summary>
+public sealed class ClientAddressHandler(IHttpContextAccessor accessor) : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (accessor.HttpContext?.Connection.RemoteIpAddress is { } ip)
+            request.Headers.TryAddWithoutValidation("x-forwarded-for", (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString());
+        return base.SendAsync(request, cancellationToken);
+    }
+}
