@@ -1,4 +1,5 @@
 using SmartFactory.Gateway;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,4 +1,5 @@
 using SmartFactory.Notices.Domain;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 

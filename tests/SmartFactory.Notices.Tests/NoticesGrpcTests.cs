@@ -14,6 +14,7 @@ using SmartFactory.TestSupport;
 using static SmartFactory.TestSupport.GrpcTesting;
 using SmartFactory.Notices.Data;
 using SmartFactory.Notices.Jobs;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using Domain = SmartFactory.Notices.Domain;
 
@@ -425,7 +426,7 @@ public class NoticesGrpcTests(NoticesFixture fixture) : IClassFixture<NoticesFix
         {
             EnterpriseId = owner.Id, Name = "智能工厂" + code[^6..], Address = "某路1号", RegionCode = region, IndustryCode = "34",
         }, fixture.Province);
-        var today = SmartFactory.ServiceDefaults.ChinaTime.Today(fixture.Clock);
+        var today = SmartFactory.Kernel.ChinaTime.Today(fixture.Clock);
         var campaigns = await fixture.CallRegistry<ListCampaignsRequest, ListCampaignsResponse>("ListCampaigns", new() { Year = today.Year }, fixture.Province);
         var campaign = campaigns.Campaigns.SingleOrDefault(c => c.Level == Level.Basic)
             ?? await fixture.CallRegistry<CreateCampaignRequest, Campaign>("CreateCampaign", new()

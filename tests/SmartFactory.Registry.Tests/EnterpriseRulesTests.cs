@@ -1,5 +1,6 @@
 using SmartFactory.TestSupport;
 using SmartFactory.Registry.Domain;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 
 namespace SmartFactory.Registry.Tests;

@@ -1,4 +1,5 @@
 using SmartFactory.Registry.Domain;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 using SmartFactory.TestSupport;

@@ -1,4 +1,5 @@
 using SmartFactory.Registry.Domain;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults.Auth;
 
 namespace SmartFactory.Registry.Tests;

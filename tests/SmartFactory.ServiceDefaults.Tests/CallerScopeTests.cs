@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 

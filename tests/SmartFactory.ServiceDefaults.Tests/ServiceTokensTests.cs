@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults.Auth;
 using SmartFactory.TestSupport;
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults.Auth;
 
 namespace SmartFactory.Gateway.Api;

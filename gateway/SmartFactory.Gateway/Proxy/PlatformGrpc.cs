@@ -2,6 +2,7 @@ using Grpc.Health.V1;
 using Grpc.Reflection;
 using Grpc.Reflection.V1Alpha;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Grpc;
 

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using SmartFactory.ServiceDefaults.Grpc;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults.Auth;
 using SmartFactory.ServiceDefaults.Data;
 using StackExchange.Redis;

@@ -1,5 +1,6 @@
 using Contract = SmartFactory.Contracts.Notices.V1;
 using SmartFactory.Notices;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,5 +1,6 @@
 using SmartFactory.Registry;
 using SmartFactory.Registry.Grpc;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using Contract = SmartFactory.Contracts.Registry.V1;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults.Auth;
 
 namespace SmartFactory.ServiceDefaults.Data;

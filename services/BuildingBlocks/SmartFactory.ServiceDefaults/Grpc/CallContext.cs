@@ -1,4 +1,5 @@
 using Grpc.Core;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults.Auth;
 
 namespace SmartFactory.ServiceDefaults.Grpc;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 using SmartFactory.Notices.Domain;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 using SmartFactory.ServiceDefaults.Data;
@@ -36,25 +37,25 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
 
     public async Task InsertNoticeAsync(CallerScope caller, Notice notice)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await connection.ExecuteAsync("""
-            insert into notices (id, title, level, authority_role, authority_region, status, starts_on, length_working_days, ends_on, version, created_at)
-            values (@Id, @Title, @Level, @AuthorityRole, @AuthorityRegion, @Status, @StartsOn, @LengthWorkingDays, @EndsOn, @Version, @CreatedAt)
-            """, new
+        await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            notice.Id, notice.Title, Level = (int)notice.Level, AuthorityRole = notice.AuthorityRole.ToString(), notice.AuthorityRegion,
-            Status = notice.Status.ToString(), notice.StartsOn, notice.LengthWorkingDays, notice.EndsOn, notice.Version, notice.CreatedAt,
-        }, transaction);
-        await connection.ExecuteAsync("""
-            insert into notice_items (id, notice_id, position, application_id, enterprise_name, factory_name, region_code, industry_code, level)
-            values (@Id, @NoticeId, @Position, @ApplicationId, @EnterpriseName, @FactoryName, @RegionCode, @IndustryCode, @Level)
-            """, notice.Items.Select(i => new
-        {
-            i.Id, NoticeId = notice.Id, i.Position, i.ApplicationId, i.EnterpriseName, i.FactoryName, i.RegionCode, i.IndustryCode, Level = (int)i.Level,
-        }), transaction);
-        await audit.WriteAsync(transaction, caller, "notice.drafted", "notice", notice.Id.ToString(), null, notice);
-        await transaction.CommitAsync();
+            await connection.ExecuteAsync("""
+                insert into notices (id, title, level, authority_role, authority_region, status, starts_on, length_working_days, ends_on, version, created_at)
+                values (@Id, @Title, @Level, @AuthorityRole, @AuthorityRegion, @Status, @StartsOn, @LengthWorkingDays, @EndsOn, @Version, @CreatedAt)
+                """, new
+            {
+                notice.Id, notice.Title, Level = (int)notice.Level, AuthorityRole = notice.AuthorityRole.ToString(), notice.AuthorityRegion,
+                Status = notice.Status.ToString(), notice.StartsOn, notice.LengthWorkingDays, notice.EndsOn, notice.Version, notice.CreatedAt,
+            }, transaction);
+            await connection.ExecuteAsync("""
+                insert into notice_items (id, notice_id, position, application_id, enterprise_name, factory_name, region_code, industry_code, level)
+                values (@Id, @NoticeId, @Position, @ApplicationId, @EnterpriseName, @FactoryName, @RegionCode, @IndustryCode, @Level)
+                """, notice.Items.Select(i => new
+            {
+                i.Id, NoticeId = notice.Id, i.Position, i.ApplicationId, i.EnterpriseName, i.FactoryName, i.RegionCode, i.IndustryCode, Level = (int)i.Level,
+            }), transaction);
+            await audit.WriteAsync(transaction, caller, "notice.drafted", "notice", notice.Id.ToString(), null, notice);
+        });
     }
 
     public async Task<Notice?> GetNoticeAsync(Guid id)
@@ -93,21 +94,21 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
     /// <summary>Publishes the notice unless another published notice lists one of its applications meanwhile.</summary>
     public async Task PublishAsync(CallerScope caller, Notice before, Notice after)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        // Two drafts may list the same application. A lock per application, taken in one order, makes a concurrent
-        // publish of the other draft wait for this commit and then see this notice below.
-        var applications = after.Items.Select(i => i.ApplicationId).Distinct().Order().ToArray();
-        await connection.ExecuteAsync("""
-            select pg_advisory_xact_lock(hashtextextended('notices.application:' || id::text, 0))
-            from (select id from unnest(@applications) as a(id) order by id) sorted
-            """, new { applications }, transaction);
-        var taken = await PublishedElsewhereAsync(connection, transaction, after.Id, applications);
-        if (taken.Count > 0)
-            throw new RuleViolationException([.. taken.Select(id => $"application {id} is already listed by another published notice that has not closed")]);
-        await UpdateNoticeAsync(connection, transaction, before, after);
-        await audit.WriteAsync(transaction, caller, "notice.published", "notice", after.Id.ToString(), before, after);
-        await transaction.CommitAsync();
+        await dataSource.InTransactionAsync(async (connection, transaction) =>
+        {
+            // Two drafts may list the same application. A lock per application, taken in one order, makes a concurrent
+            // publish of the other draft wait for this commit and then see this notice below.
+            var applications = after.Items.Select(i => i.ApplicationId).Distinct().Order().ToArray();
+            await connection.ExecuteAsync("""
+                select pg_advisory_xact_lock(hashtextextended('notices.application:' || id::text, 0))
+                from (select id from unnest(@applications) as a(id) order by id) sorted
+                """, new { applications }, transaction);
+            var taken = await PublishedElsewhereAsync(connection, transaction, after.Id, applications);
+            if (taken.Count > 0)
+                throw new RuleViolationException([.. taken.Select(id => $"application {id} is already listed by another published notice that has not closed")]);
+            await UpdateNoticeAsync(connection, transaction, before, after);
+            await audit.WriteAsync(transaction, caller, "notice.published", "notice", after.Id.ToString(), before, after);
+        });
     }
 
     /// <summary>
@@ -115,29 +116,27 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
     /// gets the notice's objections as they stand under the notice's row lock, which an objection being filed holds
     /// for share: each objection is either counted here or refused as late, never filed and ignored.
     /// </summary>
-    public async Task<Notice> CloseAsync(CallerScope caller, Notice before, Func<IReadOnlyList<ObjectionState>, CloseDecision> decide, DateTime now)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await connection.ExecuteAsync("select 1 from notices where id = @Id for update", new { before.Id }, transaction);
-        var objections = (await connection.QueryAsync<ObjectionState>(
-            "select item_id as ItemId, status from objections where notice_id = @Id", new { before.Id }, transaction)).ToList();
-        var (after, commands, filing) = decide(objections);
-        await UpdateNoticeAsync(connection, transaction, before, after);
-        await connection.ExecuteAsync("update notice_items set outcome = @Outcome where id = @Id",
-            after.Items.Select(i => new { i.Id, i.Outcome }), transaction);
-        await connection.ExecuteAsync("""
-            insert into outbox (id, kind, payload, created_at, next_attempt_at) values (@Id, @Kind, @Payload::jsonb, @now, @now)
-            """, commands.Select(c => new { Id = Guid.CreateVersion7(), c.Kind, Payload = JsonSerializer.Serialize(c.Payload, Json), now }), transaction);
-        if (filing is not null)
+    public Task<Notice> CloseAsync(CallerScope caller, Notice before, Func<IReadOnlyList<ObjectionState>, CloseDecision> decide, DateTime now) =>
+        dataSource.InTransactionAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync("select 1 from notices where id = @Id for update", new { before.Id }, transaction);
+            var objections = (await connection.QueryAsync<ObjectionState>(
+                "select item_id as ItemId, status from objections where notice_id = @Id", new { before.Id }, transaction)).ToList();
+            var (after, commands, filing) = decide(objections);
+            await UpdateNoticeAsync(connection, transaction, before, after);
+            await connection.ExecuteAsync("update notice_items set outcome = @Outcome where id = @Id",
+                after.Items.Select(i => new { i.Id, i.Outcome }), transaction);
             await connection.ExecuteAsync("""
-                insert into filings (id, notice_id, notice_title, level, from_region, to_region, items_took_effect, items_rejected, filed_at)
-                values (@Id, @NoticeId, @NoticeTitle, @Level, @FromRegion, @ToRegion, @ItemsTookEffect, @ItemsRejected, @FiledAt)
-                """, filing, transaction);
-        await audit.WriteAsync(transaction, caller, "notice.closed", "notice", after.Id.ToString(), before, after);
-        await transaction.CommitAsync();
-        return after;
-    }
+                insert into outbox (id, kind, payload, created_at, next_attempt_at) values (@Id, @Kind, @Payload::jsonb, @now, @now)
+                """, commands.Select(c => new { Id = Guid.CreateVersion7(), c.Kind, Payload = JsonSerializer.Serialize(c.Payload, Json), now }), transaction);
+            if (filing is not null)
+                await connection.ExecuteAsync("""
+                    insert into filings (id, notice_id, notice_title, level, from_region, to_region, items_took_effect, items_rejected, filed_at)
+                    values (@Id, @NoticeId, @NoticeTitle, @Level, @FromRegion, @ToRegion, @ItemsTookEffect, @ItemsRejected, @FiledAt)
+                    """, filing, transaction);
+            await audit.WriteAsync(transaction, caller, "notice.closed", "notice", after.Id.ToString(), before, after);
+            return after;
+        });
 
     public async Task<IReadOnlyList<Notice>> NoticesToCloseAsync(DateOnly today)
     {
@@ -235,15 +234,15 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
 
     public async Task UpdateObjectionAsync(CallerScope caller, Objection before, Objection after)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        var updated = await connection.ExecuteAsync("""
-            update objections set status = @Status, resolution_reason = @ResolutionReason, resolved_at = @ResolvedAt, version = @Version
-            where id = @Id and version = @Version - 1
-            """, after, transaction);
-        if (updated == 0) throw new ConcurrencyException($"objection {after.Id} changed meanwhile; read it again");
-        await audit.WriteAsync(transaction, caller, "objection." + after.Status, "objection", after.Id.ToString(), before, after);
-        await transaction.CommitAsync();
+        await dataSource.InTransactionAsync(async (connection, transaction) =>
+        {
+            var updated = await connection.ExecuteAsync("""
+                update objections set status = @Status, resolution_reason = @ResolutionReason, resolved_at = @ResolvedAt, version = @Version
+                where id = @Id and version = @Version - 1
+                """, after, transaction);
+            if (updated == 0) throw new ConcurrencyException($"objection {after.Id} changed meanwhile; read it again");
+            await audit.WriteAsync(transaction, caller, "objection." + after.Status, "objection", after.Id.ToString(), before, after);
+        });
     }
 
     public async Task<(EvidenceFile Info, byte[] Content)?> GetEvidenceAsync(Guid objectionId, Guid evidenceId)

@@ -1,7 +1,6 @@
+using SmartFactory.Kernel;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using SmartFactory.ServiceDefaults;
-using SmartFactory.ServiceDefaults.Auth;
 
 namespace SmartFactory.Notices.Domain;
 

@@ -4,10 +4,11 @@ using Grpc.Core;
 using SmartFactory.ServiceDefaults.Grpc;
 using SmartFactory.Notices.Data;
 using SmartFactory.Notices.Jobs;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 using StackExchange.Redis;
-using Role = SmartFactory.ServiceDefaults.Auth.Role;
+using Role = SmartFactory.Kernel.Role;
 using Domain = SmartFactory.Notices.Domain;
 using RegistryV1 = SmartFactory.Contracts.Registry.V1;
 
@@ -75,18 +76,14 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
     {
         var caller = request.IncludeDrafts ? context.Caller() : null;
         var violations = new Violations();
-        if (request.PageSize is < 0 or > 100) violations.Add("page_size", "must be between 1 and 100");
-        var offset = 0;
-        if (request.PageToken.Length > 0 && (!int.TryParse(request.PageToken, out offset) || offset < 0))
-            violations.Add("page_token", "is not a token this service issued");
+        var page = Page.Parse(request.PageSize, request.PageToken, violations);
         violations.ThrowIfAny();
-        var size = request.PageSize == 0 ? 20 : request.PageSize;
-        var (notices, total) = await store.ListNoticesAsync(caller, offset, size);
+        var (notices, total) = await store.ListNoticesAsync(caller, page.Offset, page.Size);
         var deliveries = await DeliveriesAsync(notices, OptionalCaller(context));
         return new ListNoticesResponse
         {
             Notices = { notices.Select(n => n.ToMessage(deliveries)) }, TotalSize = total,
-            NextPageToken = offset + size < total ? (offset + size).ToString() : "",
+            NextPageToken = page.NextToken(total),
         };
     }
 

@@ -1,5 +1,6 @@
 using SmartFactory.Notices.Data;
 using SmartFactory.Notices.Domain;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 

@@ -3,10 +3,11 @@ using SmartFactory.Contracts.Registry.V1;
 using Grpc.Core;
 using Grpc.Net.ClientFactory;
 using SmartFactory.Notices.Data;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 using StackExchange.Redis;
-using Role = SmartFactory.ServiceDefaults.Auth.Role;
+using Role = SmartFactory.Kernel.Role;
 
 namespace SmartFactory.Notices.Jobs;
 

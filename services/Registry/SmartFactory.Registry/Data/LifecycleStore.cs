@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using SmartFactory.ServiceDefaults.Data;
 using SmartFactory.Registry.Domain;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 
@@ -29,25 +31,25 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
 
     public async Task InsertCampaignAsync(CallerScope caller, Campaign campaign)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        try
+        await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync("""
-                insert into campaigns (id, level, year, submission_opens_on, submission_closes_on, decision_due_on, quotas, created_at)
-                values (@Id, @Level, @Year, @Opens, @Closes, @Due, @Quotas::jsonb, @CreatedAt)
-                """, new
+            try
             {
-                campaign.Id, Level = campaign.Level.ToString(), campaign.Year, Opens = campaign.SubmissionOpensOn, Closes = campaign.SubmissionClosesOn,
-                Due = campaign.DecisionDueOn, Quotas = JsonSerializer.Serialize(campaign.Quotas, Json), campaign.CreatedAt,
-            }, transaction);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw new AlreadyExistsException($"there is already a {campaign.Year} {campaign.Level.ToString().ToLowerInvariant()} campaign");
-        }
-        await changes.RecordAsync(transaction, caller, "campaign.created", "campaign", campaign.Id, null, campaign);
-        await transaction.CommitAsync();
+                await connection.ExecuteAsync("""
+                    insert into campaigns (id, level, year, submission_opens_on, submission_closes_on, decision_due_on, quotas, created_at)
+                    values (@Id, @Level, @Year, @Opens, @Closes, @Due, @Quotas::jsonb, @CreatedAt)
+                    """, new
+                {
+                    campaign.Id, Level = campaign.Level.ToString(), campaign.Year, Opens = campaign.SubmissionOpensOn, Closes = campaign.SubmissionClosesOn,
+                    Due = campaign.DecisionDueOn, Quotas = JsonSerializer.Serialize(campaign.Quotas, Json), campaign.CreatedAt,
+                }, transaction);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw new AlreadyExistsException($"there is already a {campaign.Year} {campaign.Level.ToString().ToLowerInvariant()} campaign");
+            }
+            await changes.RecordAsync(transaction, caller, "campaign.created", "campaign", campaign.Id, null, campaign);
+        });
     }
 
     public async Task<IReadOnlyList<Campaign>> ListCampaignsAsync(int? year)
@@ -110,23 +112,23 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
 
     public async Task InsertApplicationAsync(CallerScope caller, Application application)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        try
+        await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync("""
-                insert into applications (id, campaign_id, factory_id, enterprise_id, level, status, form, warnings, history, recommended_by,
-                    recognition_id, version, created_at, updated_at)
-                values (@Id, @CampaignId, @FactoryId, @EnterpriseId, @Level, @Status, @Form::jsonb, @Warnings::jsonb, @History::jsonb, @RecommendedBy,
-                    @RecognitionId, @Version, @CreatedAt, @UpdatedAt)
-                """, ApplicationRow.Parameters(application), transaction);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw new RuleViolationException([$"the factory already has an open {application.Level.Chinese()} application"]);
-        }
-        await changes.RecordAsync(transaction, caller, "application.started", "application", application.Id, null, application);
-        await transaction.CommitAsync();
+            try
+            {
+                await connection.ExecuteAsync("""
+                    insert into applications (id, campaign_id, factory_id, enterprise_id, level, status, form, warnings, history, recommended_by,
+                        recognition_id, version, created_at, updated_at)
+                    values (@Id, @CampaignId, @FactoryId, @EnterpriseId, @Level, @Status, @Form::jsonb, @Warnings::jsonb, @History::jsonb, @RecommendedBy,
+                        @RecognitionId, @Version, @CreatedAt, @UpdatedAt)
+                    """, ApplicationRow.Parameters(application), transaction);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw new RuleViolationException([$"the factory already has an open {application.Level.Chinese()} application"]);
+            }
+            await changes.RecordAsync(transaction, caller, "application.started", "application", application.Id, null, application);
+        });
     }
 
     /// <summary>
@@ -137,30 +139,30 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
     public async Task SaveApplicationAsync(CallerScope caller, string kind, Application before, Application after, Recognition? recognition = null,
         int? quota = null)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        if (quota is { } limit && after.RecommendedBy is { } recommender)
+        await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync("select pg_advisory_xact_lock(hashtext(@key))", new { key = $"quota:{after.CampaignId}:{recommender}" }, transaction);
-            var used = await connection.ExecuteScalarAsync<int>(
-                "select count(*) from applications where campaign_id = @CampaignId and recommended_by = @recommender", new { after.CampaignId, recommender }, transaction);
-            if (used >= limit) throw new RuleViolationException([$"the quota of {recommender} in this campaign ({limit}) is used up"]);
-        }
-        var updated = await connection.ExecuteAsync("""
-            update applications set status = @Status, form = @Form::jsonb, warnings = @Warnings::jsonb, history = @History::jsonb,
-                recommended_by = @RecommendedBy, recognition_id = @RecognitionId, version = @Version, updated_at = @UpdatedAt
-            where id = @Id and version = @PreviousVersion
-            """, ApplicationRow.Parameters(after, before.Version), transaction);
-        if (updated == 0) throw new ConcurrencyException($"application {after.Id} changed meanwhile; read it again");
-        await changes.RecordAsync(transaction, caller, kind, "application", after.Id, before, after);
-        if (recognition is not null)
-        {
-            await connection.ExecuteAsync($"""
-                insert into recognitions ({RecognitionRow.InsertColumns}) values ({RecognitionRow.InsertValues})
-                """, RecognitionRow.Parameters(recognition, DateTime.UtcNow), transaction);
-            await changes.RecordAsync(transaction, caller, "recognition." + recognition.History[^1].Kind, "recognition", recognition.Id, null, recognition);
-        }
-        await transaction.CommitAsync();
+            if (quota is { } limit && after.RecommendedBy is { } recommender)
+            {
+                await connection.ExecuteAsync("select pg_advisory_xact_lock(hashtext(@key))", new { key = $"quota:{after.CampaignId}:{recommender}" }, transaction);
+                var used = await connection.ExecuteScalarAsync<int>(
+                    "select count(*) from applications where campaign_id = @CampaignId and recommended_by = @recommender", new { after.CampaignId, recommender }, transaction);
+                if (used >= limit) throw new RuleViolationException([$"the quota of {recommender} in this campaign ({limit}) is used up"]);
+            }
+            var updated = await connection.ExecuteAsync("""
+                update applications set status = @Status, form = @Form::jsonb, warnings = @Warnings::jsonb, history = @History::jsonb,
+                    recommended_by = @RecommendedBy, recognition_id = @RecognitionId, version = @Version, updated_at = @UpdatedAt
+                where id = @Id and version = @PreviousVersion
+                """, ApplicationRow.Parameters(after, before.Version), transaction);
+            if (updated == 0) throw new ConcurrencyException($"application {after.Id} changed meanwhile; read it again");
+            await changes.RecordAsync(transaction, caller, kind, "application", after.Id, before, after);
+            if (recognition is not null)
+            {
+                await connection.ExecuteAsync($"""
+                    insert into recognitions ({RecognitionRow.InsertColumns}) values ({RecognitionRow.InsertValues})
+                    """, RecognitionRow.Parameters(recognition, DateTime.UtcNow), transaction);
+                await changes.RecordAsync(transaction, caller, "recognition." + recognition.History[^1].Kind, "recognition", recognition.Id, null, recognition);
+            }
+        });
     }
 
     public async Task<int> RecommendationsAsync(Guid campaignId, string recommender)
@@ -201,19 +203,19 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
     public async Task SaveRecognitionAsync(CallerScope caller, string kind, Recognition before, Recognition after,
         IReadOnlyList<(string Kind, Recognition Before, Recognition After)>? alongside = null, string? requestId = null)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        var now = DateTime.UtcNow;
-        if (requestId is not null)
+        await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            var first = await connection.ExecuteAsync("""
-                insert into processed_commands (request_id, command, entity_id, at) values (@requestId, @kind, @Id, @now) on conflict do nothing
-                """, new { requestId, kind, after.Id, now }, transaction);
-            if (first == 0) throw new ConcurrencyException($"request {requestId} was applied meanwhile");
-        }
-        foreach (var other in alongside ?? []) await UpdateRecognitionAsync(connection, transaction, caller, other.Kind, other.Before, other.After, now);
-        await UpdateRecognitionAsync(connection, transaction, caller, kind, before, after, now);
-        await transaction.CommitAsync();
+            var now = DateTime.UtcNow;
+            if (requestId is not null)
+            {
+                var first = await connection.ExecuteAsync("""
+                    insert into processed_commands (request_id, command, entity_id, at) values (@requestId, @kind, @Id, @now) on conflict do nothing
+                    """, new { requestId, kind, after.Id, now }, transaction);
+                if (first == 0) throw new ConcurrencyException($"request {requestId} was applied meanwhile");
+            }
+            foreach (var other in alongside ?? []) await UpdateRecognitionAsync(connection, transaction, caller, other.Kind, other.Before, other.After, now);
+            await UpdateRecognitionAsync(connection, transaction, caller, kind, before, after, now);
+        });
     }
 
     /// <summary>What processed_commands records for a withdrawal, beside the kinds of other commands (recognition.took_effect).</summary>
@@ -226,23 +228,23 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
     public async Task SaveWithdrawalAsync(CallerScope caller, Recognition before, Recognition after, Application applicationBefore,
         Application applicationAfter, string requestId)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        var now = DateTime.UtcNow;
-        var first = await connection.ExecuteAsync("""
-            insert into processed_commands (request_id, command, entity_id, at) values (@requestId, @command, @Id, @now) on conflict do nothing
-            """, new { requestId, command = WithdrawalCommand, after.Id, now }, transaction);
-        if (first == 0) throw new ConcurrencyException($"request {requestId} was applied meanwhile");
-        // The feed names the change as every other ending does: the recognition's new state.
-        await UpdateRecognitionAsync(connection, transaction, caller, "recognition." + after.History[^1].Kind, before, after, now);
-        var updated = await connection.ExecuteAsync("""
-            update applications set status = @Status, history = @History::jsonb, version = @Version, updated_at = @UpdatedAt
-            where id = @Id and version = @PreviousVersion
-            """, ApplicationRow.Parameters(applicationAfter, applicationBefore.Version), transaction);
-        if (updated == 0) throw new ConcurrencyException($"application {applicationAfter.Id} changed meanwhile; read it again");
-        await changes.RecordAsync(transaction, caller, "application.rejected_after_publicity", "application", applicationAfter.Id, applicationBefore,
-            applicationAfter);
-        await transaction.CommitAsync();
+        await dataSource.InTransactionAsync(async (connection, transaction) =>
+        {
+            var now = DateTime.UtcNow;
+            var first = await connection.ExecuteAsync("""
+                insert into processed_commands (request_id, command, entity_id, at) values (@requestId, @command, @Id, @now) on conflict do nothing
+                """, new { requestId, command = WithdrawalCommand, after.Id, now }, transaction);
+            if (first == 0) throw new ConcurrencyException($"request {requestId} was applied meanwhile");
+            // The feed names the change as every other ending does: the recognition's new state.
+            await UpdateRecognitionAsync(connection, transaction, caller, "recognition." + after.History[^1].Kind, before, after, now);
+            var updated = await connection.ExecuteAsync("""
+                update applications set status = @Status, history = @History::jsonb, version = @Version, updated_at = @UpdatedAt
+                where id = @Id and version = @PreviousVersion
+                """, ApplicationRow.Parameters(applicationAfter, applicationBefore.Version), transaction);
+            if (updated == 0) throw new ConcurrencyException($"application {applicationAfter.Id} changed meanwhile; read it again");
+            await changes.RecordAsync(transaction, caller, "application.rejected_after_publicity", "application", applicationAfter.Id, applicationBefore,
+                applicationAfter);
+        });
     }
 
     /// <summary>The command a request id was used for and the recognition it was applied to, if it was.</summary>

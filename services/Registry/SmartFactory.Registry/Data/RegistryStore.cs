@@ -1,6 +1,8 @@
 using Dapper;
 using Npgsql;
+using SmartFactory.ServiceDefaults.Data;
 using SmartFactory.Registry.Domain;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 
@@ -59,35 +61,35 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource, ChangeRecorder ch
 
     public async Task InsertEnterpriseAsync(CallerScope caller, Enterprise enterprise)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        try
+        await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync("""
-                insert into enterprises (id, credit_code, name, region_code, industry_code, size, nature, version, created_at, updated_at)
-                values (@Id, @CreditCode, @Name, @RegionCode, @IndustryCode, @Size, @Nature, @Version, @CreatedAt, @UpdatedAt)
-                """, EnterpriseRow.From(enterprise), transaction);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw new AlreadyExistsException($"an enterprise with credit code {enterprise.CreditCode} is already registered");
-        }
-        await changes.RecordAsync(transaction, caller, "enterprise.registered", "enterprise", enterprise.Id, null, enterprise);
-        await transaction.CommitAsync();
+            try
+            {
+                await connection.ExecuteAsync("""
+                    insert into enterprises (id, credit_code, name, region_code, industry_code, size, nature, version, created_at, updated_at)
+                    values (@Id, @CreditCode, @Name, @RegionCode, @IndustryCode, @Size, @Nature, @Version, @CreatedAt, @UpdatedAt)
+                    """, EnterpriseRow.From(enterprise), transaction);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw new AlreadyExistsException($"an enterprise with credit code {enterprise.CreditCode} is already registered");
+            }
+            await changes.RecordAsync(transaction, caller, "enterprise.registered", "enterprise", enterprise.Id, null, enterprise);
+        });
     }
 
     public async Task UpdateEnterpriseAsync(CallerScope caller, Enterprise before, Enterprise after)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        var updated = await connection.ExecuteAsync("""
-            update enterprises set name = @Name, region_code = @RegionCode, industry_code = @IndustryCode, size = @Size,
-                nature = @Nature, version = @Version, updated_at = @UpdatedAt
-            where id = @Id and version = @Version - 1
-            """, EnterpriseRow.From(after), transaction);
-        if (updated == 0) throw new ConcurrencyException($"enterprise {after.Id} changed meanwhile; read it again");
-        await changes.RecordAsync(transaction, caller, "enterprise.updated", "enterprise", after.Id, before, after);
-        await transaction.CommitAsync();
+        await dataSource.InTransactionAsync(async (connection, transaction) =>
+        {
+            var updated = await connection.ExecuteAsync("""
+                update enterprises set name = @Name, region_code = @RegionCode, industry_code = @IndustryCode, size = @Size,
+                    nature = @Nature, version = @Version, updated_at = @UpdatedAt
+                where id = @Id and version = @Version - 1
+                """, EnterpriseRow.From(after), transaction);
+            if (updated == 0) throw new ConcurrencyException($"enterprise {after.Id} changed meanwhile; read it again");
+            await changes.RecordAsync(transaction, caller, "enterprise.updated", "enterprise", after.Id, before, after);
+        });
     }
 
     public async Task<Factory?> GetFactoryAsync(CallerScope caller, Guid id)
@@ -121,43 +123,43 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource, ChangeRecorder ch
 
     public async Task InsertFactoryAsync(CallerScope caller, Factory factory)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        try
+        await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync("""
-                insert into factories (id, enterprise_id, name, address, region_code, industry_code, version, created_at, updated_at)
-                values (@Id, @EnterpriseId, @Name, @Address, @RegionCode, @IndustryCode, @Version, @CreatedAt, @UpdatedAt)
-                """, factory, transaction);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw new AlreadyExistsException($"enterprise {factory.EnterpriseName} already has a factory named {factory.Name}");
-        }
-        await changes.RecordAsync(transaction, caller, "factory.registered", "factory", factory.Id, null, factory);
-        await transaction.CommitAsync();
+            try
+            {
+                await connection.ExecuteAsync("""
+                    insert into factories (id, enterprise_id, name, address, region_code, industry_code, version, created_at, updated_at)
+                    values (@Id, @EnterpriseId, @Name, @Address, @RegionCode, @IndustryCode, @Version, @CreatedAt, @UpdatedAt)
+                    """, factory, transaction);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw new AlreadyExistsException($"enterprise {factory.EnterpriseName} already has a factory named {factory.Name}");
+            }
+            await changes.RecordAsync(transaction, caller, "factory.registered", "factory", factory.Id, null, factory);
+        });
     }
 
     public async Task UpdateFactoryAsync(CallerScope caller, Factory before, Factory after)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        int updated;
-        try
+        await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            updated = await connection.ExecuteAsync("""
-                update factories set name = @Name, address = @Address, region_code = @RegionCode, industry_code = @IndustryCode,
-                    version = @Version, updated_at = @UpdatedAt
-                where id = @Id and version = @Version - 1
-                """, after, transaction);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw new AlreadyExistsException($"enterprise {after.EnterpriseName} already has a factory named {after.Name}");
-        }
-        if (updated == 0) throw new ConcurrencyException($"factory {after.Id} changed meanwhile; read it again");
-        await changes.RecordAsync(transaction, caller, "factory.updated", "factory", after.Id, before, after);
-        await transaction.CommitAsync();
+            int updated;
+            try
+            {
+                updated = await connection.ExecuteAsync("""
+                    update factories set name = @Name, address = @Address, region_code = @RegionCode, industry_code = @IndustryCode,
+                        version = @Version, updated_at = @UpdatedAt
+                    where id = @Id and version = @Version - 1
+                    """, after, transaction);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw new AlreadyExistsException($"enterprise {after.EnterpriseName} already has a factory named {after.Name}");
+            }
+            if (updated == 0) throw new ConcurrencyException($"factory {after.Id} changed meanwhile; read it again");
+            await changes.RecordAsync(transaction, caller, "factory.updated", "factory", after.Id, before, after);
+        });
     }
 
     private static (string Condition, DynamicParameters Parameters) FactoryQuery(CallerScope caller, FactoryFilter filter)

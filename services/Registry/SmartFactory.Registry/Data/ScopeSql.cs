@@ -1,4 +1,5 @@
 using Dapper;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults.Auth;
 
 namespace SmartFactory.Registry.Data;

@@ -1,4 +1,4 @@
-using SmartFactory.ServiceDefaults;
+using SmartFactory.Kernel;
 
 namespace SmartFactory.Registry.Domain;
 

@@ -1,5 +1,4 @@
-using SmartFactory.ServiceDefaults;
-using SmartFactory.ServiceDefaults.Auth;
+using SmartFactory.Kernel;
 
 namespace SmartFactory.Registry.Domain;
 

@@ -2,6 +2,7 @@ using SmartFactory.Contracts.Registry.V1;
 using Grpc.Core;
 using SmartFactory.ServiceDefaults.Grpc;
 using SmartFactory.Registry.Data;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 using Domain = SmartFactory.Registry.Domain;

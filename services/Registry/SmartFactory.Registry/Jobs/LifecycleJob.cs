@@ -1,9 +1,10 @@
 using SmartFactory.Registry.Data;
 using SmartFactory.Registry.Domain;
+using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 using StackExchange.Redis;
-using Role = SmartFactory.ServiceDefaults.Auth.Role;
+using Role = SmartFactory.Kernel.Role;
 
 namespace SmartFactory.Registry.Jobs;
 

@@ -1,4 +1,4 @@
-namespace SmartFactory.ServiceDefaults;
+namespace SmartFactory.Kernel;
 
 /// <summary>Collects every wrong field of a request so the caller hears about all of them at once.</summary>
 public sealed class Violations

@@ -1,9 +1,8 @@
 using System.Text;
-using SmartFactory.ServiceDefaults;
 
-namespace SmartFactory.Registry.Grpc;
+namespace SmartFactory.Kernel;
 
-/// <summary>Page size 1-100 (default 20) and an opaque token that continues where the last page stopped.</summary>
+/// <summary>Every list's paging: size 1-100 (default 20) and an opaque token that continues where the last page stopped.</summary>
 public readonly record struct Page(int Offset, int Size)
 {
     public const int DefaultSize = 20;

@@ -1,4 +1,4 @@
-namespace SmartFactory.ServiceDefaults;
+namespace SmartFactory.Kernel;
 
 /// <summary>Business dates are calendar days in China time (Asia/Shanghai); timestamps stay UTC.</summary>
 public static class ChinaTime

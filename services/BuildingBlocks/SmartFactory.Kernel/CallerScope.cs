@@ -1,6 +1,6 @@
 using System.Security.Claims;
 
-namespace SmartFactory.ServiceDefaults.Auth;
+namespace SmartFactory.Kernel;
 
 /// <summary>
 /// The platform's four realm roles (DOMAIN.md, "Actors and roles"), and <see cref="Service"/>: a platform service's own

@@ -1,9 +1,9 @@
-namespace SmartFactory.ServiceDefaults;
+namespace SmartFactory.Kernel;
 
 /// <summary>A wrong field and what is wrong with it, in words a user can act on.</summary>
 public sealed record FieldViolation(string Field, string Description);
 
-/// <summary>Errors the domain raises; <see cref="ErrorMapping"/> turns each into its gRPC status.</summary>
+/// <summary>Errors the domain raises; the services' error mapping turns each into its gRPC status.</summary>
 public abstract class DomainException(string message) : Exception(message);
 
 /// <summary>Bad input: every wrong field at once (INVALID_ARGUMENT).</summary>

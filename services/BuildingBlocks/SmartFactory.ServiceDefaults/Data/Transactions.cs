@@ -1,0 +1,28 @@
+using Npgsql;
+
+namespace SmartFactory.ServiceDefaults.Data;
+
+/// <summary>
+/// Open, begin, write (the change and its audit rows), commit: every state change is one transaction, and any
+/// exception before the commit leaves nothing behind.
+/// </summary>
+public static class Transactions
+{
+    public static Task InTransactionAsync(this NpgsqlDataSource dataSource, Func<NpgsqlConnection, NpgsqlTransaction, Task> write,
+        CancellationToken cancellationToken = default) =>
+        dataSource.InTransactionAsync(async (connection, transaction) =>
+        {
+            await write(connection, transaction);
+            return true;
+        }, cancellationToken);
+
+    public static async Task<T> InTransactionAsync<T>(this NpgsqlDataSource dataSource, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await write(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+}
