@@ -168,7 +168,7 @@ public class ChartTests
     [Fact]
     public void Every_dependency_can_be_switched_off_for_a_managed_service()
     {
-        var chart = Yaml.Map(MiniYaml.Parse(File.ReadAllText(Path.Combine(Repo.Chart, "Chart.yaml"))));
+        var chart = Yaml.Map(Yaml.Parse(File.ReadAllText(Path.Combine(Repo.Chart, "Chart.yaml"))));
         Assert.Equal("v2", chart["apiVersion"]);
         var dependencies = Yaml.List(chart["dependencies"]).Select(Yaml.Map).ToList();
         Assert.Equal(["elasticsearch", "keycloak", "postgresql", "redis"], dependencies.Select(d => (string)d["name"]!).Order());

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace SmartFactory.Deployment.Tests;
 
@@ -24,9 +26,9 @@ public static class Repo
 
     public static IEnumerable<string> Templates() => Directory.EnumerateFiles(Path.Combine(Chart, "templates"));
 
-    public static Dictionary<string, object?> Values { get; } = Yaml.Map(MiniYaml.Parse(File.ReadAllText(Path.Combine(Chart, "values.yaml"))));
+    public static Dictionary<string, object?> Values { get; } = Yaml.Map(Yaml.Parse(File.ReadAllText(Path.Combine(Chart, "values.yaml"))));
 
-    public static Dictionary<string, object?> Skaffold { get; } = Yaml.Map(MiniYaml.Parse(Read("skaffold.yaml")));
+    public static Dictionary<string, object?> Skaffold { get; } = Yaml.Map(Yaml.Parse(Read("skaffold.yaml")));
 
     /// <summary>Enabled services of the chart, by their key in values.yaml.</summary>
     public static IReadOnlyDictionary<string, Dictionary<string, object?>> Services { get; } =
@@ -107,9 +109,41 @@ public static class Repo
     }
 }
 
-/// <summary>Path access into what <see cref="MiniYaml"/> returns.</summary>
+/// <summary>
+/// values.yaml, skaffold.yaml and Chart.yaml read with YamlDotNet into plain maps (in file order), lists and strings:
+/// every scalar stays the text it is (so "true" and "5100" compare as written), a plain empty, ~ or null is null.
+/// The chart's templates are Go templates, not YAML: the tests read those as text.
+/// </summary>
 public static class Yaml
 {
+    public static object? Parse(string text)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+        var document = Assert.Single(stream.Documents);
+        return Convert(document.RootNode);
+    }
+
+    private static object? Convert(YamlNode node) => node switch
+    {
+        YamlMappingNode map => ToMap(map),
+        YamlSequenceNode list => list.Children.Select(Convert).ToList(),
+        YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" or "Null" or "NULL" } => null,
+        YamlScalarNode scalar => scalar.Value,
+        _ => throw new Xunit.Sdk.XunitException($"unexpected YAML node {node.NodeType} at {node.Start}"),
+    };
+
+    private static Dictionary<string, object?> ToMap(YamlMappingNode node)
+    {
+        var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value) in node.Children)
+        {
+            var name = (key as YamlScalarNode)?.Value ?? throw new Xunit.Sdk.XunitException($"a YAML key that is not a scalar at {key.Start}");
+            if (!map.TryAdd(name, Convert(value))) throw new Xunit.Sdk.XunitException($"duplicate YAML key '{name}' at {key.Start}");
+        }
+        return map;
+    }
+
     public static Dictionary<string, object?> Map(object? node) =>
         node as Dictionary<string, object?> ?? throw new Xunit.Sdk.XunitException($"expected a YAML map, found {node ?? "nothing"}");
 
