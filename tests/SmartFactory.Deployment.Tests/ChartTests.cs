@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SmartFactory.ServiceDefaults;
 
 namespace SmartFactory.Deployment.Tests;
 
@@ -18,15 +19,16 @@ public class ChartTests
     [Fact]
     public void Probes_use_the_health_paths_the_code_maps_on_the_http_port()
     {
-        var code = Repo.Read("services/BuildingBlocks/SmartFactory.ServiceDefaults/Extensions.cs");
-        var mapped = Regex.Matches(code, @"MapHealthChecks\(""(/health/[a-z]+)""").Select(m => m.Groups[1].Value).ToHashSet();
-        Assert.Equal(new HashSet<string> { "/health/live", "/health/ready" }, mapped);
-
         var deployment = Repo.Template("deployment.yaml");
+        // Every probe asks one of the two paths the building blocks map.
+        var probed = Regex.Matches(deployment, @"path: (\S+)").Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.Equal(new HashSet<string> { ServiceSettings.LivePath, ServiceSettings.ReadyPath }, probed);
+
         var readiness = Block(deployment, "readinessProbe");
         var liveness = Block(deployment, "livenessProbe");
-        Assert.Contains("path: /health/ready", readiness);
-        Assert.Contains("path: /health/live", liveness);
+        Assert.Contains($"path: {ServiceSettings.ReadyPath}", readiness);
+        Assert.Contains($"path: {ServiceSettings.LivePath}", liveness);
+        Assert.Contains($"path: {ServiceSettings.LivePath}", Block(deployment, "startupProbe"));
         // The health endpoints answer on the HTTP/1.1 endpoint; the gRPC one is HTTP/2-only.
         Assert.Contains("port: http", readiness);
         Assert.Contains("port: http", liveness);
@@ -59,12 +61,12 @@ public class ChartTests
     [MemberData(nameof(Services))]
     public void A_service_with_a_schema_has_a_database_that_the_chart_creates_and_migrates(string service)
     {
-        var program = File.ReadAllText(Path.Combine(Repo.ProjectDirOf(service), "Program.cs"));
-        var schema = Regex.Match(program, @"AddServiceDefaults\(schema:\s*""(\w+)""\)");
+        var schema = Repo.SchemaOf(service);
         var database = Yaml.Get(Repo.Services[service], "database") as string;
-        Assert.Equal(schema.Success, database is { Length: > 0 });
+        Assert.Equal(schema is not null, database is { Length: > 0 });
         if (database is null) return;
         // The migrate command lives in RunServiceAsync; a service with a database must end with it.
+        var program = File.ReadAllText(Path.Combine(Repo.ProjectDirOf(service), "Program.cs"));
         Assert.Contains("await app.RunServiceAsync(args);", program);
         var initdb = Yaml.Map(Yaml.Get(Repo.Values, "postgresql.primary.initdb.scripts")).Values.Cast<string>();
         Assert.Contains(initdb, script => Regex.IsMatch(script, $@"CREATE DATABASE {database} OWNER {Yaml.String(Repo.Values, "postgresql.auth.username")};"));
@@ -73,10 +75,10 @@ public class ChartTests
     [Fact]
     public void Migrations_job_runs_migrate_before_install_and_upgrade()
     {
-        Assert.Contains("args is [\"migrate\", ..]", Repo.Read("services/BuildingBlocks/SmartFactory.ServiceDefaults/Extensions.cs"));
+        Assert.Equal("migrate", ServiceSettings.MigrateCommand);
         var job = Repo.Template("migrations-job.yaml");
         Assert.Contains("kind: Job", job);
-        Assert.Contains("args: [\"migrate\"]", job);
+        Assert.Contains($"args: [\"{ServiceSettings.MigrateCommand}\"]", job);
         Assert.Contains("{{- if and $svc.enabled $svc.database }}", job);
         Assert.Contains("helm.sh/hook: {{ include \"smartfactory.migrations.hook\" $ }}", job);
         Assert.Contains("restartPolicy: Never", job);
@@ -135,9 +137,7 @@ public class ChartTests
     public void The_gateway_ingress_lets_notice_objections_through()
     {
         // The notices service takes messages up to MaxObjectionBytes; the Ingress in front of the gateway must pass them.
-        var code = Repo.Read("services/Notices/SmartFactory.Notices/Extensions.cs");
-        var factors = Regex.Match(code, @"MaxObjectionBytes = ([\d\s*]+);").Groups[1].Value.Split('*', StringSplitOptions.TrimEntries);
-        var maxObjection = factors.Aggregate(1L, (product, factor) => product * long.Parse(factor));
+        long maxObjection = SmartFactory.Notices.Extensions.MaxObjectionBytes;
         Assert.Equal(60L * 1024 * 1024, maxObjection);
 
         var bodySize = Yaml.String(Repo.Services["gateway"], "maxRequestBodySize");

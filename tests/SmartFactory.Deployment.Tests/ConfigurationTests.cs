@@ -1,4 +1,7 @@
 using System.Text.RegularExpressions;
+using SmartFactory.Gateway;
+using SmartFactory.Notices;
+using SmartFactory.ServiceDefaults.Auth;
 
 namespace SmartFactory.Deployment.Tests;
 
@@ -50,7 +53,7 @@ public class ConfigurationTests
     [Fact]
     public void The_code_reads_the_keys_the_chart_relies_on()
     {
-        // Guards the key scanner itself: if it stopped finding these, the test above would prove nothing.
+        // Guards the key sets themselves: if they lost these, the test above would prove nothing.
         var registry = Repo.ConfigurationKeysOf("registry");
         foreach (var key in new[] { "Endpoints:Grpc", "Endpoints:Http", "ConnectionStrings:Postgres", "ConnectionStrings:Redis", "Auth:Authority", "Auth:Audience", "Auth:RequireHttpsMetadata" })
             Assert.Contains(key, registry);
@@ -59,6 +62,17 @@ public class ConfigurationTests
         var notices = Repo.ConfigurationKeysOf("notices");
         foreach (var key in new[] { "Services:Registry", "Auth:ClientId", "Auth:ClientSecret", "ConnectionStrings:Postgres", "Notices:RelayIntervalSeconds", "Notices:CloseIntervalMinutes" })
             Assert.Contains(key, notices);
+    }
+
+    [Fact]
+    public void Every_option_of_the_notices_service_and_every_gateway_cluster_has_its_key()
+    {
+        // The options bound from the Notices section, property by property.
+        var options = typeof(SmartFactory.Notices.Grpc.NoticesOptions).GetProperties().Select(p => $"{NoticesSettings.OptionsSection}:{p.Name}").ToList();
+        Assert.NotEmpty(options);
+        Assert.All(options, key => Assert.Contains(key, Repo.Constants(typeof(NoticesSettings.Keys))));
+        // Each service the gateway calls has its address key.
+        Assert.All(GatewaySettings.Clusters, cluster => Assert.Contains($"Services:{cluster}", Repo.Constants(typeof(GatewaySettings.Keys))));
     }
 
     [Fact]
@@ -106,8 +120,7 @@ public class ConfigurationTests
     public void Gateway_upstreams_cover_every_grpc_route_and_point_at_enabled_services()
     {
         var upstreams = Yaml.Map(Yaml.Get(Repo.Services["gateway"], "upstreams"));
-        var routes = Regex.Matches(Repo.Read("gateway/SmartFactory.Gateway/Proxy/GrpcRoutes.cs"), @"\(""(\w+)"",\s*\w+Reflection\.Descriptor")
-            .Select(m => m.Groups[1].Value).ToList();
+        var routes = GatewaySettings.Clusters;
         Assert.NotEmpty(routes);
         foreach (var cluster in routes) Assert.Contains(cluster, upstreams.Keys);
         foreach (var target in upstreams.Values) Assert.Contains((string)target!, Repo.Services.Keys);
@@ -140,8 +153,7 @@ public class ConfigurationTests
     public void Token_audience_is_the_one_the_services_validate()
     {
         var audience = Yaml.String(Repo.Values, "auth.audience");
-        var code = Repo.Read("services/BuildingBlocks/SmartFactory.ServiceDefaults/Auth/Authentication.cs");
-        Assert.Equal(Regex.Match(code, @"DefaultAudience = ""(\w+)""").Groups[1].Value, audience);
+        Assert.Equal(Authentication.DefaultAudience, audience);
         foreach (var service in Repo.Services.Keys)
         {
             using var settings = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.ProjectDirOf(service), "appsettings.json")));

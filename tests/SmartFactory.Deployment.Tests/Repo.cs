@@ -1,11 +1,12 @@
+using System.Reflection;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using SmartFactory.ServiceDefaults;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace SmartFactory.Deployment.Tests;
 
-/// <summary>The repository as files: the chart, skaffold.yaml, Dockerfiles and the services' code and settings.</summary>
+/// <summary>The repository as files (the chart, skaffold.yaml, the Dockerfile, appsettings.json) and the services' settings as code.</summary>
 public static class Repo
 {
     public static readonly string Root = FindRoot();
@@ -54,16 +55,35 @@ public static class Repo
     public static string CsprojOf(string service) =>
         Directory.EnumerateFiles(ProjectDirOf(service), "*.csproj").Single();
 
-    public static IEnumerable<string> Sources(string directory) =>
-        Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")
-                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"));
+    /// <summary>The service's assembly, named after its project (the Dockerfile runs it).</summary>
+    public static Assembly AssemblyOf(string service) => Assembly.Load(Path.GetFileNameWithoutExtension(CsprojOf(service)));
 
     /// <summary>
-    /// Configuration keys a service can read: its appsettings.json, and what its code and the building blocks it is
-    /// built on ask for (literal "A:B" keys, GetConnectionString("X"), GetSection("S") followed by ["K"] or
-    /// GetValue("K") in the same file, and the gateway's $"Services:{cluster}" for each ("Cluster", ...Reflection)
-    /// route owner in the same file).
+    /// The service's settings class: the one public static class named *Settings in its assembly's root namespace
+    /// (RegistrySettings, NoticesSettings, GatewaySettings), holding what a deployment relies on beyond
+    /// <see cref="ServiceSettings"/>.
+    /// </summary>
+    public static Type SettingsOf(string service)
+    {
+        var assembly = AssemblyOf(service);
+        var name = assembly.GetName().Name;
+        var types = assembly.GetExportedTypes()
+            .Where(t => t.Namespace == name && t.DeclaringType is null && t.IsAbstract && t.IsSealed && t.Name.EndsWith("Settings", StringComparison.Ordinal)).ToList();
+        return types.Count == 1 ? types[0]
+            : throw new Xunit.Sdk.XunitException($"{name} has {types.Count} public static classes named *Settings in its root namespace; expected one");
+    }
+
+    /// <summary>The schema a service owns (the Schema constant of its settings), or null for a service without a database.</summary>
+    public static string? SchemaOf(string service) => SettingsOf(service).GetField("Schema")?.GetRawConstantValue() as string;
+
+    /// <summary>The string constants of a class (configuration keys, in the Keys classes).</summary>
+    public static IEnumerable<string> Constants(Type? type) =>
+        type is null ? [] : type.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!);
+
+    /// <summary>
+    /// Configuration keys a service can read: its appsettings.json, the building blocks' keys
+    /// (<see cref="ServiceSettings.Keys"/>) and its own (the Keys class of <see cref="SettingsOf"/>).
     /// </summary>
     public static HashSet<string> ConfigurationKeysOf(string service)
     {
@@ -74,23 +94,9 @@ public static class Repo
             using var json = JsonDocument.Parse(File.ReadAllText(settings));
             Flatten(json.RootElement, "", keys);
         }
-        foreach (var file in Sources(ProjectDirOf(service)).Concat(Sources(Full("services/BuildingBlocks"))))
-            foreach (var key in KeysReadBy(File.ReadAllText(file))) keys.Add(key);
+        keys.UnionWith(Constants(typeof(ServiceSettings.Keys)));
+        keys.UnionWith(Constants(SettingsOf(service).GetNestedType("Keys")));
         return keys;
-    }
-
-    public static IEnumerable<string> KeysReadBy(string code)
-    {
-        foreach (Match m in Regex.Matches(code, "\"([A-Z][A-Za-z0-9]*(?::[A-Z][A-Za-z0-9]*)+)\"")) yield return m.Groups[1].Value;
-        foreach (Match m in Regex.Matches(code, "GetConnectionString\\(\"(\\w+)\"\\)")) yield return $"ConnectionStrings:{m.Groups[1].Value}";
-        var sections = Regex.Matches(code, "GetSection\\(\"(\\w+)\"\\)").Select(m => m.Groups[1].Value).ToList();
-        var inner = Regex.Matches(code, "\\[\"(\\w+)\"\\]|GetValue(?:<[^>]+>)?\\(\"(\\w+)\"")
-            .Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value).ToList();
-        foreach (var section in sections)
-            foreach (var key in inner) yield return $"{section}:{key}";
-        foreach (Match m in Regex.Matches(code, @"\$""(\w+):\{\w+\}"""))
-            foreach (Match owner in Regex.Matches(code, @"\(""(\w+)"",\s*\w+Reflection\.Descriptor"))
-                yield return $"{m.Groups[1].Value}:{owner.Groups[1].Value}";
     }
 
     private static void Flatten(JsonElement element, string prefix, HashSet<string> keys)
