@@ -49,14 +49,22 @@ public static class Repo
 
     public static string DockerfileOf(string service) => Yaml.String(ArtifactOf(service), "docker.dockerfile");
 
-    /// <summary>The service's project folder: the one holding its Dockerfile and .csproj.</summary>
-    public static string ProjectDirOf(string service) => Path.GetDirectoryName(Full(DockerfileOf(service)))!;
+    /// <summary>The build arguments skaffold passes for the service's image (PROJECT, ASSEMBLY, HTTP_PORT, GRPC_PORT).</summary>
+    public static Dictionary<string, string> BuildArgsOf(string service) =>
+        Yaml.Map(Yaml.Get(ArtifactOf(service), "docker.buildArgs")).ToDictionary(a => a.Key, a => a.Value as string
+            ?? throw new Xunit.Sdk.XunitException($"build argument {a.Key} of {service} is not text"));
 
-    public static string CsprojOf(string service) =>
-        Directory.EnumerateFiles(ProjectDirOf(service), "*.csproj").Single();
+    public static string BuildArgOf(string service, string name) =>
+        BuildArgsOf(service).GetValueOrDefault(name) ?? throw new Xunit.Sdk.XunitException($"skaffold.yaml passes no {name} for {service}");
 
-    /// <summary>The service's assembly, named after its project (the Dockerfile runs it).</summary>
-    public static Assembly AssemblyOf(string service) => Assembly.Load(Path.GetFileNameWithoutExtension(CsprojOf(service)));
+    /// <summary>The service's project folder: the PROJECT build argument of its image.</summary>
+    public static string ProjectDirOf(string service) => Full(BuildArgOf(service, "PROJECT"));
+
+    /// <summary>The project the image publishes: ASSEMBLY.csproj in the PROJECT folder.</summary>
+    public static string CsprojOf(string service) => Path.Combine(ProjectDirOf(service), BuildArgOf(service, "ASSEMBLY") + ".csproj");
+
+    /// <summary>The service's assembly, the one its image runs (ASSEMBLY).</summary>
+    public static Assembly AssemblyOf(string service) => Assembly.Load(BuildArgOf(service, "ASSEMBLY"));
 
     /// <summary>
     /// The service's settings class: the one public static class named *Settings in its assembly's root namespace
