@@ -122,8 +122,7 @@ public class ChartTests
         var policies = Repo.Template("networkpolicy.yaml");
         Assert.DoesNotContain("- Egress", policies);
         Assert.Contains("{{- include \"smartfactory.serviceLabels\" $ctx | nindent 8 }}", Repo.Template("deployment.yaml"));
-        var calls = Repo.Services.SelectMany(s => Yaml.Get(s.Value, "upstreams") is Dictionary<string, object?> upstreams
-            ? upstreams.Values.Select(target => (Caller: s.Key, Target: (string)target!)) : []).ToList();
+        var calls = Calls("upstreams").Concat(Calls("proxyUpstreams")).ToList();
         Assert.Contains(("gateway", "notices"), calls);
         Assert.Contains(("notices", "registry"), calls);
         foreach (var (caller, target) in calls)
@@ -131,6 +130,54 @@ public class ChartTests
             Assert.Contains(target, Repo.Services.Keys);
             Assert.False(Yaml.Bool(Repo.Services[target], "public"), $"{caller} calls {target}, which is public: its rule is not the internal one");
         }
+    }
+
+    private static IEnumerable<(string Caller, string Target)> Calls(string key) =>
+        Repo.Services.SelectMany(s => Yaml.Get(s.Value, key) is Dictionary<string, object?> upstreams
+            ? upstreams.Values.Select(target => (Caller: s.Key, Target: (string)target!)) : []);
+
+    [Fact]
+    public void Calls_between_services_resolve_a_headless_service_to_balance_over_its_replicas()
+    {
+        // Every service the platform calls inside (every non-public one) has a headless Service on its gRPC port ...
+        var services = Repo.Template("service.yaml");
+        var headless = services[services.IndexOf("{{- if not $svc.public }}", StringComparison.Ordinal)..services.IndexOf("{{- if and $svc.public", StringComparison.Ordinal)];
+        Assert.Contains("kind: Service", headless);
+        Assert.Contains("name: {{ include \"smartfactory.headlessServiceName\" $ctx }}", headless);
+        Assert.Contains("clusterIP: None", headless);
+        Assert.Contains("{{- include \"smartfactory.selectorLabels\" $ctx | nindent 4 }}", headless);
+        Assert.Equal(["grpc"], Regex.Matches(headless, @"- name: (\w+)").Select(m => m.Groups[1].Value));
+        Assert.Contains("port: {{ $svc.ports.grpc }}", headless);
+        Assert.Contains("appProtocol: kubernetes.io/h2c", headless);
+        var helper = Regex.Match(Repo.Template("_helpers.tpl"), @"define ""smartfactory\.headlessServiceName"" -}}\n(.+)\n").Groups[1].Value;
+        Assert.Contains("printf \"%s-headless\" (include \"smartfactory.serviceName\" . | trunc 54", helper);
+
+        // ... which every caller's gRPC client resolves (dns:///, round_robin over the addresses), on that gRPC port;
+        // a call to a public service, which has none, does not render.
+        var configmap = Repo.Template("configmap.yaml");
+        Assert.Contains("Services__{{ $key }}: {{ printf \"dns:///%s:%v\" (include \"smartfactory.headlessServiceName\" (dict \"root\" $ \"name\" $target)) $upstream.ports.grpc | quote }}", configmap);
+        Assert.Contains("{{- if not (and $upstream $upstream.enabled (not $upstream.public)) }}", configmap);
+        foreach (var (caller, target) in Calls("upstreams"))
+            Assert.False(Yaml.Bool(Repo.Services[target], "public"), $"{caller} calls {target}, which has no headless Service");
+
+        // YARP's destinations need http://: the gateway's proxied clusters go through the ClusterIP Service.
+        Assert.Contains("Gateway__Proxy__{{ $key }}: {{ printf \"http://%s:%v\" (include \"smartfactory.serviceName\" (dict \"root\" $ \"name\" $target)) $upstream.ports.grpc | quote }}", configmap);
+        Assert.Equal(["gateway"], Repo.Services.Where(s => s.Value.ContainsKey("proxyUpstreams")).Select(s => s.Key));
+    }
+
+    [Fact]
+    public void An_otel_endpoint_when_set_reaches_every_workload()
+    {
+        Assert.Equal("", Yaml.String(Repo.Values, "otel.endpoint"));
+        // The Deployments take their environment from the ConfigMap; the migrations Job sets its own.
+        Assert.Contains("{{- with $.Values.otel.endpoint }}\n  OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}\n  {{- end }}", Repo.Template("configmap.yaml"));
+        Assert.Contains("- configMapRef:", Block(Repo.Template("deployment.yaml"), "envFrom"));
+        Assert.Contains("{{- with $.Values.otel.endpoint }}\n            - name: OTEL_EXPORTER_OTLP_ENDPOINT\n              value: {{ . | quote }}\n            {{- end }}",
+            Repo.Template("migrations-job.yaml"));
+        // Those are every workload the chart runs of its own.
+        var workloads = Repo.Templates().Where(t => Regex.IsMatch(File.ReadAllText(t), @"(?m)^kind: (Deployment|Job|StatefulSet|DaemonSet|CronJob)$"))
+            .Select(Path.GetFileName).Order();
+        Assert.Equal(["deployment.yaml", "migrations-job.yaml"], workloads);
     }
 
     [Fact]
