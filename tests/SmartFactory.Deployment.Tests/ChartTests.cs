@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SmartFactory.ServiceDefaults;
 
 namespace SmartFactory.Deployment.Tests;
 
@@ -18,15 +19,16 @@ public class ChartTests
     [Fact]
     public void Probes_use_the_health_paths_the_code_maps_on_the_http_port()
     {
-        var code = Repo.Read("services/BuildingBlocks/SmartFactory.ServiceDefaults/Extensions.cs");
-        var mapped = Regex.Matches(code, @"MapHealthChecks\(""(/health/[a-z]+)""").Select(m => m.Groups[1].Value).ToHashSet();
-        Assert.Equal(new HashSet<string> { "/health/live", "/health/ready" }, mapped);
-
         var deployment = Repo.Template("deployment.yaml");
+        // Every probe asks one of the two paths the building blocks map.
+        var probed = Regex.Matches(deployment, @"path: (\S+)").Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.Equal(new HashSet<string> { ServiceSettings.LivePath, ServiceSettings.ReadyPath }, probed);
+
         var readiness = Block(deployment, "readinessProbe");
         var liveness = Block(deployment, "livenessProbe");
-        Assert.Contains("path: /health/ready", readiness);
-        Assert.Contains("path: /health/live", liveness);
+        Assert.Contains($"path: {ServiceSettings.ReadyPath}", readiness);
+        Assert.Contains($"path: {ServiceSettings.LivePath}", liveness);
+        Assert.Contains($"path: {ServiceSettings.LivePath}", Block(deployment, "startupProbe"));
         // The health endpoints answer on the HTTP/1.1 endpoint; the gRPC one is HTTP/2-only.
         Assert.Contains("port: http", readiness);
         Assert.Contains("port: http", liveness);
@@ -59,12 +61,12 @@ public class ChartTests
     [MemberData(nameof(Services))]
     public void A_service_with_a_schema_has_a_database_that_the_chart_creates_and_migrates(string service)
     {
-        var program = File.ReadAllText(Path.Combine(Repo.ProjectDirOf(service), "Program.cs"));
-        var schema = Regex.Match(program, @"AddServiceDefaults\((?:schema:\s*)?""(\w+)""");
+        var schema = Repo.SchemaOf(service);
         var database = Yaml.Get(Repo.Services[service], "database") as string;
-        Assert.Equal(schema.Success, database is { Length: > 0 });
+        Assert.Equal(schema is not null, database is { Length: > 0 });
         if (database is null) return;
         // The migrate command lives in RunServiceAsync; a service with a database must end with it.
+        var program = File.ReadAllText(Path.Combine(Repo.ProjectDirOf(service), "Program.cs"));
         Assert.Contains("await app.RunServiceAsync(args);", program);
         var initdb = Yaml.Map(Yaml.Get(Repo.Values, "postgresql.primary.initdb.scripts")).Values.Cast<string>();
         Assert.Contains(initdb, script => Regex.IsMatch(script, $@"CREATE DATABASE {database} OWNER {Yaml.String(Repo.Values, "postgresql.auth.username")};"));
@@ -73,10 +75,10 @@ public class ChartTests
     [Fact]
     public void Migrations_job_runs_migrate_before_install_and_upgrade()
     {
-        Assert.Contains("args is [\"migrate\", ..]", Repo.Read("services/BuildingBlocks/SmartFactory.ServiceDefaults/Extensions.cs"));
+        Assert.Equal("migrate", ServiceSettings.MigrateCommand);
         var job = Repo.Template("migrations-job.yaml");
         Assert.Contains("kind: Job", job);
-        Assert.Contains("args: [\"migrate\"]", job);
+        Assert.Contains($"args: [\"{ServiceSettings.MigrateCommand}\"]", job);
         Assert.Contains("{{- if and $svc.enabled $svc.database }}", job);
         Assert.Contains("helm.sh/hook: {{ include \"smartfactory.migrations.hook\" $ }}", job);
         Assert.Contains("restartPolicy: Never", job);
@@ -120,8 +122,7 @@ public class ChartTests
         var policies = Repo.Template("networkpolicy.yaml");
         Assert.DoesNotContain("- Egress", policies);
         Assert.Contains("{{- include \"smartfactory.serviceLabels\" $ctx | nindent 8 }}", Repo.Template("deployment.yaml"));
-        var calls = Repo.Services.SelectMany(s => Yaml.Get(s.Value, "upstreams") is Dictionary<string, object?> upstreams
-            ? upstreams.Values.Select(target => (Caller: s.Key, Target: (string)target!)) : []).ToList();
+        var calls = Calls("upstreams").Concat(Calls("proxyUpstreams")).ToList();
         Assert.Contains(("gateway", "notices"), calls);
         Assert.Contains(("notices", "registry"), calls);
         foreach (var (caller, target) in calls)
@@ -131,13 +132,59 @@ public class ChartTests
         }
     }
 
+    private static IEnumerable<(string Caller, string Target)> Calls(string key) =>
+        Repo.Services.SelectMany(s => Yaml.Get(s.Value, key) is Dictionary<string, object?> upstreams
+            ? upstreams.Values.Select(target => (Caller: s.Key, Target: (string)target!)) : []);
+
+    [Fact]
+    public void Calls_between_services_resolve_a_headless_service_to_balance_over_its_replicas()
+    {
+        // Every service the platform calls inside (every non-public one) has a headless Service on its gRPC port ...
+        var services = Repo.Template("service.yaml");
+        var headless = services[services.IndexOf("{{- if not $svc.public }}", StringComparison.Ordinal)..services.IndexOf("{{- if and $svc.public", StringComparison.Ordinal)];
+        Assert.Contains("kind: Service", headless);
+        Assert.Contains("name: {{ include \"smartfactory.headlessServiceName\" $ctx }}", headless);
+        Assert.Contains("clusterIP: None", headless);
+        Assert.Contains("{{- include \"smartfactory.selectorLabels\" $ctx | nindent 4 }}", headless);
+        Assert.Equal(["grpc"], Regex.Matches(headless, @"- name: (\w+)").Select(m => m.Groups[1].Value));
+        Assert.Contains("port: {{ $svc.ports.grpc }}", headless);
+        Assert.Contains("appProtocol: kubernetes.io/h2c", headless);
+        var helper = Regex.Match(Repo.Template("_helpers.tpl"), @"define ""smartfactory\.headlessServiceName"" -}}\n(.+)\n").Groups[1].Value;
+        Assert.Contains("printf \"%s-headless\" (include \"smartfactory.serviceName\" . | trunc 54", helper);
+
+        // ... which every caller's gRPC client resolves (dns:///, round_robin over the addresses), on that gRPC port;
+        // a call to a public service, which has none, does not render.
+        var configmap = Repo.Template("configmap.yaml");
+        Assert.Contains("Services__{{ $key }}: {{ printf \"dns:///%s:%v\" (include \"smartfactory.headlessServiceName\" (dict \"root\" $ \"name\" $target)) $upstream.ports.grpc | quote }}", configmap);
+        Assert.Contains("{{- if not (and $upstream $upstream.enabled (not $upstream.public)) }}", configmap);
+        foreach (var (caller, target) in Calls("upstreams"))
+            Assert.False(Yaml.Bool(Repo.Services[target], "public"), $"{caller} calls {target}, which has no headless Service");
+
+        // YARP's destinations need http://: the gateway's proxied clusters go through the ClusterIP Service.
+        Assert.Contains("Gateway__Proxy__{{ $key }}: {{ printf \"http://%s:%v\" (include \"smartfactory.serviceName\" (dict \"root\" $ \"name\" $target)) $upstream.ports.grpc | quote }}", configmap);
+        Assert.Equal(["gateway"], Repo.Services.Where(s => s.Value.ContainsKey("proxyUpstreams")).Select(s => s.Key));
+    }
+
+    [Fact]
+    public void An_otel_endpoint_when_set_reaches_every_workload()
+    {
+        Assert.Equal("", Yaml.String(Repo.Values, "otel.endpoint"));
+        // The Deployments take their environment from the ConfigMap; the migrations Job sets its own.
+        Assert.Contains("{{- with $.Values.otel.endpoint }}\n  OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}\n  {{- end }}", Repo.Template("configmap.yaml"));
+        Assert.Contains("- configMapRef:", Block(Repo.Template("deployment.yaml"), "envFrom"));
+        Assert.Contains("{{- with $.Values.otel.endpoint }}\n            - name: OTEL_EXPORTER_OTLP_ENDPOINT\n              value: {{ . | quote }}\n            {{- end }}",
+            Repo.Template("migrations-job.yaml"));
+        // Those are every workload the chart runs of its own.
+        var workloads = Repo.Templates().Where(t => Regex.IsMatch(File.ReadAllText(t), @"(?m)^kind: (Deployment|Job|StatefulSet|DaemonSet|CronJob)$"))
+            .Select(Path.GetFileName).Order();
+        Assert.Equal(["deployment.yaml", "migrations-job.yaml"], workloads);
+    }
+
     [Fact]
     public void The_gateway_ingress_lets_notice_objections_through()
     {
         // The notices service takes messages up to MaxObjectionBytes; the Ingress in front of the gateway must pass them.
-        var code = Repo.Read("services/Notices/SmartFactory.Notices/Extensions.cs");
-        var factors = Regex.Match(code, @"MaxObjectionBytes = ([\d\s*]+);").Groups[1].Value.Split('*', StringSplitOptions.TrimEntries);
-        var maxObjection = factors.Aggregate(1L, (product, factor) => product * long.Parse(factor));
+        long maxObjection = SmartFactory.Notices.Extensions.MaxObjectionBytes;
         Assert.Equal(60L * 1024 * 1024, maxObjection);
 
         var bodySize = Yaml.String(Repo.Services["gateway"], "maxRequestBodySize");
@@ -168,7 +215,7 @@ public class ChartTests
     [Fact]
     public void Every_dependency_can_be_switched_off_for_a_managed_service()
     {
-        var chart = Yaml.Map(MiniYaml.Parse(File.ReadAllText(Path.Combine(Repo.Chart, "Chart.yaml"))));
+        var chart = Yaml.Map(Yaml.Parse(File.ReadAllText(Path.Combine(Repo.Chart, "Chart.yaml"))));
         Assert.Equal("v2", chart["apiVersion"]);
         var dependencies = Yaml.List(chart["dependencies"]).Select(Yaml.Map).ToList();
         Assert.Equal(["elasticsearch", "keycloak", "postgresql", "redis"], dependencies.Select(d => (string)d["name"]!).Order());

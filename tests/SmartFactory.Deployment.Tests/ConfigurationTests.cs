@@ -1,4 +1,7 @@
 using System.Text.RegularExpressions;
+using SmartFactory.Gateway;
+using SmartFactory.Notices;
+using SmartFactory.ServiceDefaults.Auth;
 
 namespace SmartFactory.Deployment.Tests;
 
@@ -14,13 +17,16 @@ public class ConfigurationTests
     private static List<string> ChartKeysFor(string service)
     {
         var text = string.Join("\n", EnvTemplates.Select(Repo.Template));
-        var names = Regex.Matches(text, @"\b([A-Za-z][A-Za-z0-9]*(?:__[A-Za-z0-9]+)+)\b").Select(m => m.Value).ToHashSet();
+        // Literal names only: "Gateway__Proxy__{{ $key }}" is a name per key, added below.
+        var names = Regex.Matches(text, @"\b([A-Za-z][A-Za-z0-9]*(?:__[A-Za-z0-9]+)+)\b(?!__\{\{)").Select(m => m.Value).ToHashSet();
         var svc = Repo.Services[service];
         // The client secret goes only to a service that names its realm value.
         if (Yaml.Get(svc, "realmClientSecret") is null) names.Remove("Auth__ClientSecret");
-        // Services__{{ $key }} for each upstream, and the free-form env map.
+        // Services__{{ $key }} for each upstream, Gateway__Proxy__{{ $key }} for each proxied one, and the free-form env map.
         if (Yaml.Get(svc, "upstreams") is Dictionary<string, object?> upstreams)
             names.UnionWith(upstreams.Keys.Select(k => $"Services__{k}"));
+        if (Yaml.Get(svc, "proxyUpstreams") is Dictionary<string, object?> proxied)
+            names.UnionWith(proxied.Keys.Select(k => $"Gateway__Proxy__{k}"));
         if (Yaml.Get(svc, "env") is Dictionary<string, object?> env) names.UnionWith(env.Keys);
         return names.Select(n => n.Replace("__", ":")).Order().ToList();
     }
@@ -50,7 +56,7 @@ public class ConfigurationTests
     [Fact]
     public void The_code_reads_the_keys_the_chart_relies_on()
     {
-        // Guards the key scanner itself: if it stopped finding these, the test above would prove nothing.
+        // Guards the key sets themselves: if they lost these, the test above would prove nothing.
         var registry = Repo.ConfigurationKeysOf("registry");
         foreach (var key in new[] { "Endpoints:Grpc", "Endpoints:Http", "ConnectionStrings:Postgres", "ConnectionStrings:Redis", "Auth:Authority", "Auth:Audience", "Auth:RequireHttpsMetadata" })
             Assert.Contains(key, registry);
@@ -59,6 +65,18 @@ public class ConfigurationTests
         var notices = Repo.ConfigurationKeysOf("notices");
         foreach (var key in new[] { "Services:Registry", "Auth:ClientId", "Auth:ClientSecret", "ConnectionStrings:Postgres", "Notices:RelayIntervalSeconds", "Notices:CloseIntervalMinutes" })
             Assert.Contains(key, notices);
+    }
+
+    [Fact]
+    public void Every_option_of_the_notices_service_and_every_gateway_cluster_has_its_key()
+    {
+        // The options bound from the Notices section, property by property.
+        var options = typeof(SmartFactory.Notices.Grpc.NoticesOptions).GetProperties().Select(p => $"{NoticesSettings.OptionsSection}:{p.Name}").ToList();
+        Assert.NotEmpty(options);
+        Assert.All(options, key => Assert.Contains(key, Repo.Constants(typeof(NoticesSettings.Keys))));
+        // Each service the gateway calls has its address key, and its YARP destination key.
+        Assert.All(GatewaySettings.Clusters, cluster => Assert.Contains($"Services:{cluster}", Repo.Constants(typeof(GatewaySettings.Keys))));
+        Assert.All(GatewaySettings.Clusters, cluster => Assert.Contains($"Gateway:Proxy:{cluster}", Repo.Constants(typeof(GatewaySettings.Keys))));
     }
 
     [Fact]
@@ -105,14 +123,20 @@ public class ConfigurationTests
     [Fact]
     public void Gateway_upstreams_cover_every_grpc_route_and_point_at_enabled_services()
     {
-        var upstreams = Yaml.Map(Yaml.Get(Repo.Services["gateway"], "upstreams"));
-        var routes = Regex.Matches(Repo.Read("gateway/SmartFactory.Gateway/Proxy/GrpcRoutes.cs"), @"\(""(\w+)"",\s*\w+Reflection\.Descriptor")
-            .Select(m => m.Groups[1].Value).ToList();
+        var gateway = Repo.Services["gateway"];
+        var upstreams = Yaml.Map(Yaml.Get(gateway, "upstreams"));
+        var proxied = Yaml.Map(Yaml.Get(gateway, "proxyUpstreams"));
+        var routes = GatewaySettings.Clusters;
         Assert.NotEmpty(routes);
-        foreach (var cluster in routes) Assert.Contains(cluster, upstreams.Keys);
-        foreach (var target in upstreams.Values) Assert.Contains((string)target!, Repo.Services.Keys);
-        // Upstream addresses use the target's gRPC port (h2c), the port the gateway's client speaks.
-        Assert.Contains("$upstream.ports.grpc", Repo.Template("configmap.yaml"));
+        // The REST routes' gRPC clients (Services:<cluster>) and YARP (Gateway:Proxy:<cluster>) reach the same service.
+        foreach (var cluster in routes)
+        {
+            Assert.Contains(cluster, upstreams.Keys);
+            Assert.Equal(upstreams[cluster], proxied.GetValueOrDefault(cluster));
+        }
+        foreach (var target in upstreams.Values.Concat(proxied.Values)) Assert.Contains((string)target!, Repo.Services.Keys);
+        // Upstream addresses use the target's gRPC port (h2c), the port the gateway's clients speak.
+        Assert.Equal(2, Regex.Matches(Repo.Template("configmap.yaml"), @"\$upstream\.ports\.grpc").Count);
     }
 
     [Fact]
@@ -140,8 +164,7 @@ public class ConfigurationTests
     public void Token_audience_is_the_one_the_services_validate()
     {
         var audience = Yaml.String(Repo.Values, "auth.audience");
-        var code = Repo.Read("services/BuildingBlocks/SmartFactory.ServiceDefaults/Auth/Authentication.cs");
-        Assert.Equal(Regex.Match(code, @"DefaultAudience = ""(\w+)""").Groups[1].Value, audience);
+        Assert.Equal(Authentication.DefaultAudience, audience);
         foreach (var service in Repo.Services.Keys)
         {
             using var settings = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.ProjectDirOf(service), "appsettings.json")));

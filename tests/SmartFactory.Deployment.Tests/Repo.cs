@@ -1,9 +1,12 @@
+using System.Reflection;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using SmartFactory.ServiceDefaults;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace SmartFactory.Deployment.Tests;
 
-/// <summary>The repository as files: the chart, skaffold.yaml, Dockerfiles and the services' code and settings.</summary>
+/// <summary>The repository as files (the chart, skaffold.yaml, the Dockerfile, appsettings.json) and the services' settings as code.</summary>
 public static class Repo
 {
     public static readonly string Root = FindRoot();
@@ -24,9 +27,9 @@ public static class Repo
 
     public static IEnumerable<string> Templates() => Directory.EnumerateFiles(Path.Combine(Chart, "templates"));
 
-    public static Dictionary<string, object?> Values { get; } = Yaml.Map(MiniYaml.Parse(File.ReadAllText(Path.Combine(Chart, "values.yaml"))));
+    public static Dictionary<string, object?> Values { get; } = Yaml.Map(Yaml.Parse(File.ReadAllText(Path.Combine(Chart, "values.yaml"))));
 
-    public static Dictionary<string, object?> Skaffold { get; } = Yaml.Map(MiniYaml.Parse(Read("skaffold.yaml")));
+    public static Dictionary<string, object?> Skaffold { get; } = Yaml.Map(Yaml.Parse(Read("skaffold.yaml")));
 
     /// <summary>Enabled services of the chart, by their key in values.yaml.</summary>
     public static IReadOnlyDictionary<string, Dictionary<string, object?>> Services { get; } =
@@ -46,22 +49,49 @@ public static class Repo
 
     public static string DockerfileOf(string service) => Yaml.String(ArtifactOf(service), "docker.dockerfile");
 
-    /// <summary>The service's project folder: the one holding its Dockerfile and .csproj.</summary>
-    public static string ProjectDirOf(string service) => Path.GetDirectoryName(Full(DockerfileOf(service)))!;
+    /// <summary>The build arguments skaffold passes for the service's image (PROJECT, ASSEMBLY, HTTP_PORT, GRPC_PORT).</summary>
+    public static Dictionary<string, string> BuildArgsOf(string service) =>
+        Yaml.Map(Yaml.Get(ArtifactOf(service), "docker.buildArgs")).ToDictionary(a => a.Key, a => a.Value as string
+            ?? throw new Xunit.Sdk.XunitException($"build argument {a.Key} of {service} is not text"));
 
-    public static string CsprojOf(string service) =>
-        Directory.EnumerateFiles(ProjectDirOf(service), "*.csproj").Single();
+    public static string BuildArgOf(string service, string name) =>
+        BuildArgsOf(service).GetValueOrDefault(name) ?? throw new Xunit.Sdk.XunitException($"skaffold.yaml passes no {name} for {service}");
 
-    public static IEnumerable<string> Sources(string directory) =>
-        Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")
-                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"));
+    /// <summary>The service's project folder: the PROJECT build argument of its image.</summary>
+    public static string ProjectDirOf(string service) => Full(BuildArgOf(service, "PROJECT"));
+
+    /// <summary>The project the image publishes: ASSEMBLY.csproj in the PROJECT folder.</summary>
+    public static string CsprojOf(string service) => Path.Combine(ProjectDirOf(service), BuildArgOf(service, "ASSEMBLY") + ".csproj");
+
+    /// <summary>The service's assembly, the one its image runs (ASSEMBLY).</summary>
+    public static Assembly AssemblyOf(string service) => Assembly.Load(BuildArgOf(service, "ASSEMBLY"));
 
     /// <summary>
-    /// Configuration keys a service can read: its appsettings.json, and what its code and the building blocks it is
-    /// built on ask for (literal "A:B" keys, GetConnectionString("X"), GetSection("S") followed by ["K"] or
-    /// GetValue("K") in the same file, and the gateway's $"Services:{cluster}" for each ("Cluster", ...Reflection)
-    /// route owner in the same file).
+    /// The service's settings class: the one public static class named *Settings in its assembly's root namespace
+    /// (RegistrySettings, NoticesSettings, GatewaySettings), holding what a deployment relies on beyond
+    /// <see cref="ServiceSettings"/>.
+    /// </summary>
+    public static Type SettingsOf(string service)
+    {
+        var assembly = AssemblyOf(service);
+        var name = assembly.GetName().Name;
+        var types = assembly.GetExportedTypes()
+            .Where(t => t.Namespace == name && t.DeclaringType is null && t.IsAbstract && t.IsSealed && t.Name.EndsWith("Settings", StringComparison.Ordinal)).ToList();
+        return types.Count == 1 ? types[0]
+            : throw new Xunit.Sdk.XunitException($"{name} has {types.Count} public static classes named *Settings in its root namespace; expected one");
+    }
+
+    /// <summary>The schema a service owns (the Schema constant of its settings), or null for a service without a database.</summary>
+    public static string? SchemaOf(string service) => SettingsOf(service).GetField("Schema")?.GetRawConstantValue() as string;
+
+    /// <summary>The string constants of a class (configuration keys, in the Keys classes).</summary>
+    public static IEnumerable<string> Constants(Type? type) =>
+        type is null ? [] : type.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!);
+
+    /// <summary>
+    /// Configuration keys a service can read: its appsettings.json, the building blocks' keys
+    /// (<see cref="ServiceSettings.Keys"/>) and its own (the Keys class of <see cref="SettingsOf"/>).
     /// </summary>
     public static HashSet<string> ConfigurationKeysOf(string service)
     {
@@ -72,23 +102,9 @@ public static class Repo
             using var json = JsonDocument.Parse(File.ReadAllText(settings));
             Flatten(json.RootElement, "", keys);
         }
-        foreach (var file in Sources(ProjectDirOf(service)).Concat(Sources(Full("services/BuildingBlocks"))))
-            foreach (var key in KeysReadBy(File.ReadAllText(file))) keys.Add(key);
+        keys.UnionWith(Constants(typeof(ServiceSettings.Keys)));
+        keys.UnionWith(Constants(SettingsOf(service).GetNestedType("Keys")));
         return keys;
-    }
-
-    public static IEnumerable<string> KeysReadBy(string code)
-    {
-        foreach (Match m in Regex.Matches(code, "\"([A-Z][A-Za-z0-9]*(?::[A-Z][A-Za-z0-9]*)+)\"")) yield return m.Groups[1].Value;
-        foreach (Match m in Regex.Matches(code, "GetConnectionString\\(\"(\\w+)\"\\)")) yield return $"ConnectionStrings:{m.Groups[1].Value}";
-        var sections = Regex.Matches(code, "GetSection\\(\"(\\w+)\"\\)").Select(m => m.Groups[1].Value).ToList();
-        var inner = Regex.Matches(code, "\\[\"(\\w+)\"\\]|GetValue(?:<[^>]+>)?\\(\"(\\w+)\"")
-            .Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value).ToList();
-        foreach (var section in sections)
-            foreach (var key in inner) yield return $"{section}:{key}";
-        foreach (Match m in Regex.Matches(code, @"\$""(\w+):\{\w+\}"""))
-            foreach (Match owner in Regex.Matches(code, @"\(""(\w+)"",\s*\w+Reflection\.Descriptor"))
-                yield return $"{m.Groups[1].Value}:{owner.Groups[1].Value}";
     }
 
     private static void Flatten(JsonElement element, string prefix, HashSet<string> keys)
@@ -107,9 +123,41 @@ public static class Repo
     }
 }
 
-/// <summary>Path access into what <see cref="MiniYaml"/> returns.</summary>
+/// <summary>
+/// values.yaml, skaffold.yaml and Chart.yaml read with YamlDotNet into plain maps (in file order), lists and strings:
+/// every scalar stays the text it is (so "true" and "5100" compare as written), a plain empty, ~ or null is null.
+/// The chart's templates are Go templates, not YAML: the tests read those as text.
+/// </summary>
 public static class Yaml
 {
+    public static object? Parse(string text)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+        var document = Assert.Single(stream.Documents);
+        return Convert(document.RootNode);
+    }
+
+    private static object? Convert(YamlNode node) => node switch
+    {
+        YamlMappingNode map => ToMap(map),
+        YamlSequenceNode list => list.Children.Select(Convert).ToList(),
+        YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" or "Null" or "NULL" } => null,
+        YamlScalarNode scalar => scalar.Value,
+        _ => throw new Xunit.Sdk.XunitException($"unexpected YAML node {node.NodeType} at {node.Start}"),
+    };
+
+    private static Dictionary<string, object?> ToMap(YamlMappingNode node)
+    {
+        var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value) in node.Children)
+        {
+            var name = (key as YamlScalarNode)?.Value ?? throw new Xunit.Sdk.XunitException($"a YAML key that is not a scalar at {key.Start}");
+            if (!map.TryAdd(name, Convert(value))) throw new Xunit.Sdk.XunitException($"duplicate YAML key '{name}' at {key.Start}");
+        }
+        return map;
+    }
+
     public static Dictionary<string, object?> Map(object? node) =>
         node as Dictionary<string, object?> ?? throw new Xunit.Sdk.XunitException($"expected a YAML map, found {node ?? "nothing"}");
 

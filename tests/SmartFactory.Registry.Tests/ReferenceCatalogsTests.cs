@@ -5,8 +5,10 @@ using SmartFactory.Registry.Domain;
 namespace SmartFactory.Registry.Tests;
 
 /// <summary>
-/// The reference data is transcribed from the notices in ../shared/seeds; these tests hold every count, name and
-/// stated mapping to those texts, so a typo in the data (or a changed seed) fails here rather than in an application.
+/// The reference data is transcribed from the notices in ../shared/seeds, which are not part of the repository: these
+/// tests hold the data to itself (counts, ids, names, bases of the area mappings, the citations it keeps), and
+/// <c>./dev check-sources DIR</c> (<see cref="SourceCheck"/>, tested on made-up texts in
+/// <see cref="ReferenceCatalogsSourceCheckTests"/>) holds every count, name and stated mapping to the texts themselves.
 /// </summary>
 public class ReferenceCatalogsTests
 {
@@ -20,15 +22,6 @@ public class ReferenceCatalogsTests
         ["2022"] = "002_",
     };
 
-    private static readonly Dictionary<string, ConstructionArea> AreaByChineseName = new()
-    {
-        ["工厂建设"] = ConstructionArea.FactoryConstruction,
-        ["研发设计"] = ConstructionArea.RndDesign,
-        ["生产作业"] = ConstructionArea.ProductionOperations,
-        ["生产管理"] = ConstructionArea.ProductionManagement,
-        ["运营管理"] = ConstructionArea.OperationsManagement,
-    };
-
     [Theory]
     [InlineData("2025", 8, 40)]
     [InlineData("2024", 15, 40)]
@@ -39,9 +32,10 @@ public class ReferenceCatalogsTests
         Assert.Equal(stages, catalog.Stages.Count);
         Assert.Equal(scenarios, catalog.Stages.Sum(s => s.Scenarios.Count));
 
-        // The catalog's introduction states its size (凝练…N个环节的M个…场景); the listing must agree with it.
-        var stated = StatedCounts(Normalize(Seed(edition)));
-        Assert.Equal((stages, scenarios), (stated.Stages, stated.Scenarios));
+        // statedCounts is what the catalog's introduction says (凝练…N个环节的M个…场景); the listing must agree with it.
+        // `./dev check-sources` holds both against the seed itself.
+        var stated = EditionJson(edition).GetProperty("statedCounts");
+        Assert.Equal((stages, scenarios), (stated.GetProperty("stages").GetInt32(), stated.GetProperty("scenarios").GetInt32()));
     }
 
     [Fact]
@@ -49,8 +43,8 @@ public class ReferenceCatalogsTests
     {
         Assert.Equal(["2025", "2024", "2022"], Catalogs.Editions.Select(e => e.Edition));
         Assert.Equal("2025", Assert.Single(Catalogs.Editions, e => e.InForce).Edition);
-        // 004 第十条 names the 2025 edition as the one that applies.
-        Assert.Contains("智能工厂梯度培育以《智能制造典型场景参考指引（2025 年版）》为准", Seed("2025"));
+        // 004 第十条 names the 2025 edition as the one that applies (`./dev check-sources` finds the sentence in 004).
+        Assert.Equal("004_", SeedOf["2025"]);
     }
 
     [Fact]
@@ -60,6 +54,24 @@ public class ReferenceCatalogsTests
             Assert.Contains($"(seeds/{SeedOf[edition.Edition]}", edition.Source);
         Assert.Contains("智能制造典型场景参考指引（2025年版）", Catalogs.Edition("2025")!.Source);
         Assert.Contains("智能制造典型场景参考指引（2024年版）", Catalogs.Edition("2024")!.Source);
+    }
+
+    [Fact]
+    public void The_source_check_reads_the_citations_of_the_data_files()
+    {
+        var sources = SourceCheck.ReadDataSources();
+        Assert.Equal(Catalogs.Editions.Select(e => e.Edition), sources.Editions.Select(e => e.Edition));
+        foreach (var source in sources.Editions)
+        {
+            var edition = Catalogs.Edition(source.Edition)!;
+            Assert.StartsWith(SeedOf[source.Edition], source.Seed);
+            Assert.EndsWith($"(seeds/{source.Seed})", edition.Source);
+            Assert.StartsWith($"《{source.Title}》", edition.Source);
+            Assert.Equal(edition.Stages.Select(s => s.Name).Order(), source.AreaBasisByStage.Keys.Order());
+        }
+        Assert.StartsWith("003_", sources.KpiSeed);
+        Assert.Equal(("GB/T 39116-2020", "智能制造能力成熟度模型"), (sources.Standard, sources.StandardTitle));
+        Assert.Equal(["000_", "002_", "003_"], sources.StandardCitedIn.Select(f => f[..4]));
     }
 
     [Fact]
@@ -83,54 +95,39 @@ public class ReferenceCatalogsTests
     [InlineData("2025")]
     [InlineData("2024")]
     [InlineData("2022")]
-    public void Stage_and_scenario_names_are_the_seed_text(string edition)
+    public void Stage_and_scenario_names_are_clean_and_unique(string edition)
     {
-        var raw = Seed(edition);
-        var text = Normalize(raw);
-        // Look only inside the catalog, which starts with the sentence that states its size.
-        var catalog = text[StatedCounts(text).Index..];
+        // That they are the seed's text, under its numbered headings, is `./dev check-sources`' to check.
         var stages = Catalogs.Edition(edition)!.Stages;
-        for (var i = 0; i < stages.Count; i++)
+        foreach (var stage in stages)
         {
-            var stage = stages[i];
             AssertClean(stage.Name);
-            Assert.Contains(stage.Name, raw);
-            // The heading is 一、… 十六、 in catalog order (2025 adds the word 环节 after the name).
-            Assert.Contains($"{ChineseNumeral(i + 1)}、{stage.Name}", catalog);
-            foreach (var scenario in stage.Scenarios)
-            {
-                AssertClean(scenario.Name);
-                Assert.Contains(scenario.Name, raw);
-                var number = int.Parse(scenario.Id[(edition.Length + 1)..]);
-                Assert.Matches($@"(?<!\d){number}\.{Regex.Escape(scenario.Name)}", catalog);
-            }
+            Assert.False(stage.Name.EndsWith("环节", StringComparison.Ordinal), stage.Name); // the 2025 headings' generic suffix is dropped
+            foreach (var scenario in stage.Scenarios) AssertClean(scenario.Name);
         }
+        Assert.Equal(stages.Count, stages.Select(s => s.Name).Distinct().Count());
+        var scenarios = stages.SelectMany(s => s.Scenarios).Select(c => c.Name).ToList();
+        Assert.Equal(scenarios.Count, scenarios.Distinct().Count());
     }
 
     [Fact]
-    public void The_2025_stages_map_to_areas_as_the_domain_digest_says()
+    public void The_2025_stages_map_to_areas_as_the_notes_quote_the_domain_digest()
     {
-        // DOMAIN.md: "Map its stages to the five areas: 工厂建设 → 工厂建设; 产品研发 + 工艺设计 → 研发设计; … ."
-        var domain = Regex.Replace(File.ReadAllText(Path.Combine(SharedDirectory(), "DOMAIN.md")), @"\s+", " ");
-        var rule = Regex.Match(domain, @"Map its stages to the five areas: (?<rule>[^.]+)\.").Groups["rule"].Value;
-        var expected = rule.Split(';', StringSplitOptions.TrimEntries)
-            .Select(part => part.Split('→', StringSplitOptions.TrimEntries))
-            .SelectMany(p => p[0].Split('+', StringSplitOptions.TrimEntries).Select(stage => (stage, area: AreaByChineseName[p[1]])))
-            .ToDictionary(p => p.stage, p => p.area);
+        // The notes quote DOMAIN.md: "Map its stages to the five areas: 工厂建设 → 工厂建设; 产品研发 + 工艺设计 → 研发设计; … ."
+        // `./dev check-sources` holds the same rule, read from DOMAIN.md itself, against the data.
+        var notes = string.Join(" ", EditionJson("2025").GetProperty("notes").EnumerateArray().Select(n => n.GetString()));
+        var rule = Regex.Match(notes, @"Area mapping as DOMAIN\.md states it: (?<rule>[^.]+)\.");
+        Assert.True(rule.Success, "the 2025 notes quote the domain digest's area mapping");
+        var expected = SourceCheck.ParseAreaRule(rule.Groups["rule"].Value);
 
         Assert.Equal(8, expected.Count);
         Assert.Equal(expected, Catalogs.Edition("2025")!.Stages.ToDictionary(s => s.Name, s => s.Area));
     }
 
     [Fact]
-    public void Mappings_marked_seed_for_2024_are_the_ones_003_states_and_the_rest_say_why()
+    public void Every_mapping_says_its_basis_and_a_judgement_says_why()
     {
-        // 003 附1 注[1]-[5]: "工厂建设涵盖《智能制造典型场景参考指引（2024年版）》中的工厂建设、信息基础设施两个环节。"
-        var stated = Regex.Matches(Seed("2024"), @"\[\d\](?<area>\S+?)涵盖《智能制造典型场景参考指引（2024年版）》中的(?<stages>[^两三四五]+)[两三四五]个环节")
-            .SelectMany(m => m.Groups["stages"].Value.Split('、').Select(stage => (stage, area: AreaByChineseName[m.Groups["area"].Value])))
-            .ToDictionary(p => p.stage, p => p.area);
-        Assert.Equal(14, stated.Count);
-
+        // 003 附1 注[1]-[5] state the areas of 14 of the 2024 stages; `./dev check-sources` holds those marked "seed" against them.
         using var file = JsonDocument.Parse(Resource("scenario-catalogs.json"));
         foreach (var edition in file.RootElement.GetProperty("editions").EnumerateArray())
         {
@@ -141,8 +138,6 @@ public class ReferenceCatalogsTests
                 var basis = stage.GetProperty("areaBasis").GetString();
                 Assert.Contains(basis, new[] { "seed", "judgement" });
                 if (basis == "judgement") Assert.False(string.IsNullOrWhiteSpace(stage.GetProperty("areaNote").GetString()), stageName);
-                if (name == "2024" && basis == "seed")
-                    Assert.Equal(stated[stageName], Catalogs.Edition("2024")!.Stages.Single(s => s.Name == stageName).Area);
             }
             var judged = edition.GetProperty("stages").EnumerateArray().Where(s => s.GetProperty("areaBasis").GetString() == "judgement").Select(s => s.GetProperty("name").GetString()).ToList();
             switch (name)
@@ -152,6 +147,7 @@ public class ReferenceCatalogsTests
                 case "2022": Assert.Equal(16, judged.Count); break;
             }
         }
+        Assert.Equal(14, SourceCheck.ReadDataSources().Editions.Single(e => e.Edition == "2024").AreaBasisByStage.Count(b => b.Value == "seed"));
     }
 
     [Fact]
@@ -165,17 +161,16 @@ public class ReferenceCatalogsTests
     [Fact]
     public void The_20_kpis_are_those_of_003_annex_2_with_their_units()
     {
+        // That each is the annex's line "序号<TAB>名称 (单位)" is `./dev check-sources`' to check.
         Assert.Equal(Enumerable.Range(1, 20).Select(i => $"K{i:D2}"), Catalogs.Kpis.Select(k => k.Id));
-        var lines = Seed("2024").Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         foreach (var kpi in Catalogs.Kpis)
         {
             AssertClean(kpi.Name);
             Assert.Contains(kpi.Unit, new[] { "%", "个", "家" });
-            // 附2 lists "序号<TAB>名称 (单位)".
-            Assert.Contains($"{int.Parse(kpi.Id[1..])}\t{kpi.Name} ({kpi.Unit})", lines);
         }
         Assert.Equal("关键设备数控化率", Catalogs.Kpis[0].Name);
         Assert.EndsWith("复制推广的企业数量", Catalogs.Kpis[^1].Name);
+        Assert.Equal(Catalogs.Kpis.Count, Catalogs.Kpis.Select(k => k.Name).Distinct().Count());
     }
 
     [Fact]
@@ -183,10 +178,9 @@ public class ReferenceCatalogsTests
     {
         Assert.Equal([1, 2, 3, 4, 5], Catalogs.MaturityLevels.Select(l => l.Level));
         Assert.Equal(["规划级", "规范级", "集成级", "优化级", "引领级"], Catalogs.MaturityLevels.Select(l => l.Name));
-        // The seeds cite the standard by number; the names are the standard's, as the domain digest lists them.
-        Assert.Contains("GB/T 39116-2020《智能制造能力成熟度模型》", Seed("2024"));
-        var domain = File.ReadAllText(Path.Combine(SharedDirectory(), "DOMAIN.md"));
-        Assert.Contains("Maturity levels GB/T 39116-2020: " + string.Join(", ", Catalogs.MaturityLevels.Select(l => $"{l.Level} {l.Name}")), domain);
+        // The seeds cite the standard by number; the names are the standard's, as the domain digest lists them
+        // (`./dev check-sources` finds both).
+        Assert.Equal("GB/T 39116-2020", SourceCheck.ReadDataSources().Standard);
     }
 
     [Fact]
@@ -233,28 +227,6 @@ public class ReferenceCatalogsTests
         Assert.DoesNotMatch(@"[。，、；：.,;:*]$", name);
     }
 
-    private static (int Index, int Stages, int Scenarios) StatedCounts(string normalized)
-    {
-        var m = Regex.Match(normalized, @"凝练(?:总结了|出)(\d+)个环节的?(\d+)个智能制造典型场景");
-        Assert.True(m.Success, "the catalog's introduction states its size");
-        return (m.Index, int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value));
-    }
-
-    // The seeds are extracted from PDF and Word: spacing and Markdown emphasis vary, the words do not.
-    private static string Normalize(string text) => Regex.Replace(text, @"[\s*#]", "");
-
-    private static string ChineseNumeral(int n)
-    {
-        const string digits = "一二三四五六七八九";
-        return n switch
-        {
-            < 10 => digits[n - 1].ToString(),
-            10 => "十",
-            < 20 => "十" + digits[n - 11],
-            _ => throw new ArgumentOutOfRangeException(nameof(n)),
-        };
-    }
-
     private static string Resource(string file)
     {
         using var stream = typeof(ReferenceCatalogs).Assembly.GetManifestResourceStream($"reference/{file}")!;
@@ -262,18 +234,9 @@ public class ReferenceCatalogsTests
         return reader.ReadToEnd();
     }
 
-    private static string Seed(string edition)
+    private static JsonElement EditionJson(string edition)
     {
-        var seeds = Path.Combine(SharedDirectory(), "seeds");
-        return File.ReadAllText(Assert.Single(Directory.GetFiles(seeds, SeedOf[edition] + "*")));
-    }
-
-    private static string SharedDirectory()
-    {
-        // The repository root holds SmartFactory.Platform.sln; the seeds sit beside the repository in ../shared.
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SmartFactory.Platform.sln")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
-        throw new DirectoryNotFoundException("SmartFactory.Platform.sln not found above " + AppContext.BaseDirectory);
+        using var file = JsonDocument.Parse(Resource("scenario-catalogs.json"));
+        return file.RootElement.GetProperty("editions").EnumerateArray().Single(e => e.GetProperty("edition").GetString() == edition).Clone();
     }
 }

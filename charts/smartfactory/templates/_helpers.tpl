@@ -21,6 +21,15 @@
 {{- printf "%s-%s" (include "smartfactory.fullname" .root) .name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
+{{/*
+The headless Service of one service (clusterIP: None): DNS answers with every ready pod's address, so a gRPC client
+resolving dns:///<this name>:<port> balances its calls over the replicas (round_robin) instead of holding one
+connection to one pod behind a virtual IP. Call with (dict "root" $ "name" $name).
+*/}}
+{{- define "smartfactory.headlessServiceName" -}}
+{{- printf "%s-headless" (include "smartfactory.serviceName" . | trunc 54 | trimSuffix "-") -}}
+{{- end -}}
+
 {{- define "smartfactory.commonLabels" -}}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 app.kubernetes.io/part-of: {{ include "smartfactory.name" . }}

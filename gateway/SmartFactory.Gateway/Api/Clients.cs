@@ -13,19 +13,16 @@ namespace SmartFactory.Gateway.Api;
 /// </summary>
 public static class Clients
 {
-    public const string Registry = "Registry";
-    public const string Notices = "Notices";
-
     /// <summary>What the notices service accepts in one message: an objection with five evidence files of 10 MiB.</summary>
     public const int MaxNoticesMessageBytes = 60 * 1024 * 1024;
 
     public static IServiceCollection AddServiceClients(this IServiceCollection services)
     {
-        services.AddServiceClient<RegistryClient>(Registry, RegistryService.Descriptor);
-        services.AddServiceClient<LifecycleClient>(Registry, LifecycleService.Descriptor);
+        services.AddServiceClient<RegistryClient>(GatewaySettings.RegistryCluster, RegistryService.Descriptor);
+        services.AddServiceClient<LifecycleClient>(GatewaySettings.RegistryCluster, LifecycleService.Descriptor);
         services.AddTransient<ClientAddressHandler>();
         // Evidence files come back whole (up to 10 MiB each): the default 4 MiB would refuse them.
-        services.AddServiceClient<NoticesClient>(Notices, NoticesService.Descriptor, MaxNoticesMessageBytes)
+        services.AddServiceClient<NoticesClient>(GatewaySettings.NoticesCluster, NoticesService.Descriptor, MaxNoticesMessageBytes)
             .AddHttpMessageHandler<ClientAddressHandler>();
         return services;
     }

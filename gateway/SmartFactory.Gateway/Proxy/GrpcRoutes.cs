@@ -17,9 +17,9 @@ public static class GrpcRoutes
     /// <summary>Each service the gateway routes gRPC to, by the cluster that serves it.</summary>
     public static readonly (string Cluster, ServiceDescriptor Service)[] Owners =
     [
-        ("Registry", RegistryReflection.Descriptor.Services[0]),
-        ("Registry", LifecycleReflection.Descriptor.Services[0]),
-        ("Notices", NoticesReflection.Descriptor.Services[0]),
+        (GatewaySettings.RegistryCluster, RegistryService.Descriptor),
+        (GatewaySettings.RegistryCluster, LifecycleService.Descriptor),
+        (GatewaySettings.NoticesCluster, NoticesService.Descriptor),
     ];
 
     public static IReverseProxyBuilder AddGrpcRoutes(this IServiceCollection services)
@@ -41,7 +41,8 @@ public static class GrpcRoutes
             ClusterId = cluster,
             Destinations = new Dictionary<string, DestinationConfig>
             {
-                [cluster] = new() { Address = ProxyAddress(GrpcClients.Address(configuration, cluster)) },
+                [cluster] = new() { Address = configuration[$"Gateway:Proxy:{cluster}"] is { Length: > 0 } proxy ? proxy
+                    : ProxyAddress(GrpcClients.Address(configuration, cluster)) },
             },
             HttpRequest = new ForwarderRequestConfig { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact },
         }).ToList();
@@ -49,7 +50,8 @@ public static class GrpcRoutes
     }
 
     /// <summary>
-    /// YARP forwards over HTTP: a <c>dns:///name:port</c> address, which the gateway's own gRPC clients balance across
+    /// YARP forwards over HTTP to <c>Gateway:Proxy:&lt;cluster&gt;</c> (in the chart the service's ClusterIP Service, which
+    /// spreads YARP's connections), else to <c>Services:&lt;cluster&gt;</c>, where a <c>dns:///name:port</c> address, which the gateway's own gRPC clients balance across
     /// replicas, becomes <c>http://name:port</c>, and the connections YARP opens are spread by the name's resolution.
     /// </summary>
     public static string ProxyAddress(Uri address) =>

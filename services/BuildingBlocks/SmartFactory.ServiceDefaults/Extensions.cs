@@ -35,8 +35,8 @@ public static class Extensions
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // h2c needs an HTTP/2-only endpoint: with HTTP/1 also on, plain-text clients get HTTP/1.1 (GRPC-NOTES.md).
-            if (builder.Configuration["Endpoints:Grpc"] is { Length: > 0 } grpc) Listen(kestrel, grpc, HttpProtocols.Http2);
-            if (builder.Configuration["Endpoints:Http"] is { Length: > 0 } http) Listen(kestrel, http, HttpProtocols.Http1);
+            if (builder.Configuration[ServiceSettings.Keys.GrpcEndpoint] is { Length: > 0 } grpc) Listen(kestrel, grpc, HttpProtocols.Http2);
+            if (builder.Configuration[ServiceSettings.Keys.HttpEndpoint] is { Length: > 0 } http) Listen(kestrel, http, HttpProtocols.Http1);
         });
         builder.AddKeycloakAuthentication();
 
@@ -90,9 +90,9 @@ public static class Extensions
         app.UseStatusCodePages(); // empty 401/403/404 answers get a body (problem details where registered)
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Live) });
+        app.MapHealthChecks(ServiceSettings.LivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Live) });
         // Ready is this process's own state: another service being down is that service's readiness, not ours.
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => !check.Tags.Contains(HealthTags.Backend) });
+        app.MapHealthChecks(ServiceSettings.ReadyPath, new HealthCheckOptions { Predicate = check => !check.Tags.Contains(HealthTags.Backend) });
         return app;
     }
 
@@ -103,13 +103,13 @@ public static class Extensions
     public static async Task RunServiceAsync(this WebApplication app, string[] args)
     {
         var migrator = app.Services.GetRequiredService<Migrator>();
-        if (args is ["migrate", ..])
+        if (args is [ServiceSettings.MigrateCommand, ..])
         {
             var applied = await migrator.RunAsync();
             app.Logger.LogInformation("{Count} migration(s) applied", applied);
             return;
         }
-        if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>("Database:MigrateOnStart"))
+        if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>(ServiceSettings.Keys.MigrateOnStart))
             await migrator.RunAsync();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();

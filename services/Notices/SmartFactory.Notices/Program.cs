@@ -4,7 +4,7 @@ using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("notices", Contract.NoticesService.Descriptor);
+builder.AddServiceDefaults(NoticesSettings.Schema, Contract.NoticesService.Descriptor);
 builder.AddNoticesServices();
 
 var app = builder.Build();

@@ -1,11 +1,13 @@
 using SmartFactory.Registry;
 using SmartFactory.Registry.Grpc;
-using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using Contract = SmartFactory.Contracts.Registry.V1;
 
+// `check-sources DIR` holds the reference data against its source documents and exits (SourceCheck.cs): no host, no configuration.
+if (args is [SourceCheck.Command, .. var sources]) { Environment.ExitCode = SourceCheck.Run(sources, Console.Out); return; }
+
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("registry", Contract.RegistryService.Descriptor, Contract.LifecycleService.Descriptor);
+builder.AddServiceDefaults(RegistrySettings.Schema, Contract.RegistryService.Descriptor, Contract.LifecycleService.Descriptor);
 builder.AddRegistryServices();
 
 var app = builder.Build();

@@ -1,6 +1,7 @@
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Grpc.Net.Client.Balancer;
 using Grpc.Net.Client.Configuration;
 using Grpc.Net.ClientFactory;
 using Microsoft.AspNetCore.Http;
@@ -30,6 +31,8 @@ public static class GrpcClients
         services.AddHttpContextAccessor();
         services.TryAddTransient<CallerTokenHandler>();
         services.TryAddSingleton<CallDefaults>();
+        // dns:/// names are resolved again every 30 s, so replicas added by a scale-up get calls too.
+        services.TryAddSingleton<ResolverFactory>(new DnsResolverFactory(TimeSpan.FromSeconds(30)));
         return services
             .AddGrpcClient<TClient>(name ?? typeof(TClient).Name, (sp, options) => options.Address = Address(sp.GetRequiredService<IConfiguration>(), cluster))
             .ConfigureChannel(channel =>

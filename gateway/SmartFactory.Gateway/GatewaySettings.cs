@@ -1,0 +1,38 @@
+namespace SmartFactory.Gateway;
+
+/// <summary>
+/// What a deployment relies on in the gateway beyond <see cref="ServiceDefaults.ServiceSettings"/>: the services it calls
+/// (its clusters) and the configuration keys it reads. tests/SmartFactory.Deployment.Tests holds the chart to these.
+/// </summary>
+public static class GatewaySettings
+{
+    public const string RegistryCluster = "Registry";
+    public const string NoticesCluster = "Notices";
+
+    /// <summary>Every service the gateway calls: its REST routes through a gRPC client, and gRPC passed through by YARP.</summary>
+    public static IReadOnlyList<string> Clusters { get; } = [RegistryCluster, NoticesCluster];
+
+    public static class Keys
+    {
+        /// <summary>
+        /// The registry's gRPC address for the REST routes' gRPC client (Services:&lt;cluster&gt;). In the chart
+        /// dns:///&lt;headless Service&gt;:&lt;port&gt;, to balance calls over the replicas (round_robin).
+        /// </summary>
+        public const string RegistryAddress = "Services:" + RegistryCluster;
+
+        /// <summary>The notices service's gRPC address, as <see cref="RegistryAddress"/>.</summary>
+        public const string NoticesAddress = "Services:" + NoticesCluster;
+
+        /// <summary>
+        /// The destination of YARP's registry cluster (Gateway:Proxy:&lt;cluster&gt;): an http:// address, which YARP
+        /// needs and dns:/// is not; in the chart the registry's ClusterIP Service. When unset, Services:&lt;cluster&gt;.
+        /// </summary>
+        public const string RegistryProxy = "Gateway:Proxy:" + RegistryCluster;
+
+        /// <summary>The destination of YARP's notices cluster, as <see cref="RegistryProxy"/>.</summary>
+        public const string NoticesProxy = "Gateway:Proxy:" + NoticesCluster;
+
+        /// <summary>The ingress's networks in CIDR (an array: Gateway:TrustedProxies:0, :1, …).</summary>
+        public const string TrustedProxies = "Gateway:TrustedProxies";
+    }
+}
