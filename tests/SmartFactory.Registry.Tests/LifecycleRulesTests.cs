@@ -222,6 +222,33 @@ public class LifecycleRulesTests
     }
 
     [Fact]
+    public void Nothing_of_a_removed_enterprise_takes_effect_during_its_ban_003_article_20()
+    {
+        var application = Submitted(Level.Basic) with { Status = ApplicationStatus.Approved };
+        var pending = Recognition.FromApproval(application, 2026, Scopes.Wuhan, new DateOnly(2026, 3, 1), Guid.NewGuid(), Now);
+        var banned = Assert.Throws<RuleViolationException>(() =>
+            pending.TakeEffect(PublicityResult, new DateOnly(2026, 3, 8), new DateOnly(2026, 3, 10), Now, bannedUntil: new DateOnly(2027, 5, 1)));
+        Assert.Equal("the enterprise was removed from the library; nothing of it takes effect until 2027-05-01", Assert.Single(banned.Rules));
+        // A ban that ended yesterday holds nothing back.
+        Assert.Equal(RecognitionStatus.Active,
+            pending.TakeEffect(PublicityResult, new DateOnly(2026, 3, 8), new DateOnly(2026, 3, 10), Now, bannedUntil: new DateOnly(2026, 3, 9)).Status);
+    }
+
+    [Fact]
+    public void A_factory_keeps_a_higher_level_it_holds_003_article_6()
+    {
+        var advanced = Active(Level.Advanced, new DateOnly(2025, 6, 1));
+        var application = Submitted(Level.Basic) with { Status = ApplicationStatus.Approved };
+        var pending = Recognition.FromApproval(application, 2026, Scopes.Wuhan, new DateOnly(2026, 3, 1), Guid.NewGuid(), Now);
+        var refused = Assert.Throws<RuleViolationException>(() =>
+            pending.TakeEffect(PublicityResult, new DateOnly(2026, 3, 8), new DateOnly(2026, 3, 10), Now, held: advanced));
+        Assert.Equal("the factory holds 先进级, above 基础级", Assert.Single(refused.Rules));
+        var basic = Active(Level.Basic, new DateOnly(2024, 6, 1));
+        Assert.Equal(RecognitionStatus.Active,
+            pending.TakeEffect(PublicityResult, new DateOnly(2026, 3, 8), new DateOnly(2026, 3, 10), Now, held: basic).Status);
+    }
+
+    [Fact]
     public void A_recognition_takes_effect_between_its_approval_and_today()
     {
         var application = Submitted(Level.Basic) with { Status = ApplicationStatus.Approved };

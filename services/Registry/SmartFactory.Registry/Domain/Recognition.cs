@@ -45,7 +45,11 @@ public sealed record Recognition(
     /// After publicity the recognition takes effect for 3 years; the factory's lower one is superseded. The recognizing
     /// authority, or the notices service delivering the result of a closed notice.
     /// </summary>
-    public Recognition TakeEffect(CallerScope caller, DateOnly on, DateOnly today, DateTime now)
+    /// <param name="bannedUntil">The end of the enterprise's ban after a removal, if one runs: 003 第二十条, 三年内不得再次申报,
+    /// and what may not be applied for may not take effect either.</param>
+    /// <param name="held">The factory's live recognition, if any: a lower one is superseded, a higher one is kept and this
+    /// one refused: the library holds a factory at one level (分级入库, 003 第六条), and it only climbs.</param>
+    public Recognition TakeEffect(CallerScope caller, DateOnly on, DateOnly today, DateTime now, DateOnly? bannedUntil = null, Recognition? held = null)
     {
         EnsurePublicityResult(caller, "makes a recognition take effect");
         if (Status != RecognitionStatus.PendingPublicity)
@@ -54,6 +58,10 @@ public sealed record Recognition(
         if (on < approvedOn || on > today)
             throw new ValidationException([new FieldViolation("effective_on",
                 $"must be between the approval on {approvedOn.Iso()} and today ({today.Iso()})")]);
+        if (bannedUntil is { } ban && ban > today)
+            throw new RuleViolationException([$"the enterprise was removed from the library; nothing of it takes effect until {ban.Iso()}"]);
+        if (held is not null && held.Level > Level)
+            throw new RuleViolationException([$"the factory holds {LevelRules.Chinese(held.Level)}, above {LevelRules.Chinese(Level)}"]);
         return this with
         {
             Status = RecognitionStatus.Active, EffectiveOn = on, ExpiresOn = on.AddYears(LevelRules.ValidityYears),

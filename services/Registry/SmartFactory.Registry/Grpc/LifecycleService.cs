@@ -123,12 +123,9 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var recognition = await lifecycle.GetRecognitionOfApplicationAsync(caller, applicationId)
             ?? throw new NotFoundException($"no recognition of application {applicationId} in your scope");
         if (await AlreadyApplied(requestId, TookEffectCommand, recognition.Item)) return recognition.ToMessage();
-        var active = recognition.Item.TakeEffect(caller, on, Today(), Now());
-        if (await lifecycle.BanUntilAsync(recognition.Item.EnterpriseId, Today()) is { } ban)
-            throw new RuleViolationException([$"the enterprise was removed from the library; nothing of it takes effect until {Domain.BusinessDates.Iso(ban)}"]);
         var lower = await lifecycle.ActiveRecognitionOfFactoryAsync(recognition.Item.FactoryId);
-        if (lower is not null && lower.Level > active.Level)
-            throw new RuleViolationException([$"the factory holds {Domain.LevelRules.Chinese(lower.Level)}, above {Domain.LevelRules.Chinese(active.Level)}"]);
+        var active = recognition.Item.TakeEffect(caller, on, Today(), Now(),
+            await lifecycle.BanUntilAsync(recognition.Item.EnterpriseId, Today()), lower);
         await lifecycle.SaveRecognitionAsync(caller, TookEffectCommand, recognition.Item, active,
             lower is null ? null : [("recognition.superseded", lower, lower.SupersededBy(active, caller, on, Now()))], requestId);
         return (recognition with { Item = active }).ToMessage();
