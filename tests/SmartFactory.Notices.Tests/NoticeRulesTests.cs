@@ -58,7 +58,7 @@ public class NoticeRulesTests
 
         var upheld = objection.Resolve(notice, Wuhan, 1, upheld: true, "核实不符", Now);
         var closed = notice.Close(Wuhan, 2, new HashSet<Guid> { upheld.ItemId }, 0, new DateOnly(2026, 4, 10), Now);
-        Assert.Equal(("rejected", "420000"), (closed.Items[0].Outcome, closed.FilingTo));
+        Assert.Equal((ItemOutcome.Rejected, "420000"), (closed.Items[0].Outcome, closed.FilingTo));
         Assert.Throws<RuleViolationException>(() => upheld.Resolve(closed, Wuhan, 2, upheld: false, "改判", Now));
     }
 

@@ -9,7 +9,11 @@ namespace SmartFactory.ServiceDefaults.Data;
 /// <summary>Writes the audit row of a state change inside the change's own transaction: no change without its row.</summary>
 public sealed class AuditWriter(TimeProvider time)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // States as their snake_case names, as everywhere outside the code.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
 
     public Task WriteAsync(NpgsqlTransaction transaction, CallerScope caller, string action, string entityType,
         string entityId, object? before, object? after) =>

@@ -16,7 +16,7 @@ public sealed record OutboxMessage(Guid Id, string Kind, string Payload, int Att
 public sealed record CloseDecision(Notice After, IReadOnlyList<(string Kind, object Payload)> Commands, Filing? Filing);
 
 /// <summary>An objection of a notice as the close counts it.</summary>
-public sealed record ObjectionState(Guid ItemId, string Status);
+public sealed record ObjectionState(Guid ItemId, ObjectionStatus Status);
 
 public sealed record Filing(Guid Id, Guid NoticeId, string NoticeTitle, int Level, string FromRegion, string ToRegion, int ItemsTookEffect,
     int ItemsRejected, DateTime FiledAt);
@@ -125,7 +125,7 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
             var (after, commands, filing) = decide(objections);
             await UpdateNoticeAsync(connection, transaction, before, after);
             await connection.ExecuteAsync("update notice_items set outcome = @Outcome where id = @Id",
-                after.Items.Select(i => new { i.Id, i.Outcome }), transaction);
+                after.Items.Select(i => new { i.Id, Outcome = i.Outcome is { } o ? SnakeCase.Name(o) : null }), transaction);
             await connection.ExecuteAsync("""
                 insert into outbox (id, kind, payload, created_at, next_attempt_at) values (@Id, @Kind, @Payload::jsonb, @now, @now)
                 """, commands.Select(c => new { Id = Guid.CreateVersion7(), c.Kind, Payload = JsonSerializer.Serialize(c.Payload, Json), now }), transaction);
@@ -204,7 +204,7 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
             """, new
         {
             objection.Id, objection.ReceiptNumber, objection.NoticeId, objection.ItemId, objection.ObjectorName, objection.ContactPhone,
-            objection.Organisation, objection.Grounds, objection.Status, objection.ResolutionReason, objection.FiledAt, objection.Version,
+            objection.Organisation, objection.Grounds, Status = SnakeCase.Name(objection.Status), objection.ResolutionReason, objection.FiledAt, objection.Version,
             IdempotencyKey = idempotencyKey,
         }, transaction);
         if (inserted == 0)
@@ -239,9 +239,9 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
             var updated = await connection.ExecuteAsync("""
                 update objections set status = @Status, resolution_reason = @ResolutionReason, resolved_at = @ResolvedAt, version = @Version
                 where id = @Id and version = @Version - 1
-                """, after, transaction);
+                """, new { after.Id, Status = SnakeCase.Name(after.Status), after.ResolutionReason, after.ResolvedAt, after.Version }, transaction);
             if (updated == 0) throw new ConcurrencyException($"objection {after.Id} changed meanwhile; read it again");
-            await audit.WriteAsync(transaction, caller, "objection." + after.Status, "objection", after.Id.ToString(), before, after);
+            await audit.WriteAsync(transaction, caller, "objection." + SnakeCase.Name(after.Status), "objection", after.Id.ToString(), before, after);
         });
     }
 
@@ -327,7 +327,7 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
             "select objection_id, id, file_name, content_type, size, sha256 from evidence where objection_id = any(@ids) order by id",
             new { ids = rows.Select(r => r.Id).ToArray() })).ToLookup(e => e.ObjectionId);
         return [.. rows.Select(r => new Objection(r.Id, r.ReceiptNumber, r.NoticeId, r.ItemId, r.ObjectorName, r.ContactPhone, r.Organisation,
-            r.Grounds, [.. evidence[r.Id].Select(e => new EvidenceFile(e.Id, e.FileName, e.ContentType, e.Size, e.Sha256))], r.Status,
+            r.Grounds, [.. evidence[r.Id].Select(e => new EvidenceFile(e.Id, e.FileName, e.ContentType, e.Size, e.Sha256))], SnakeCase.Parse<ObjectionStatus>(r.Status),
             r.ResolutionReason, r.FiledAt, r.ResolvedAt, r.Version))];
     }
 
@@ -358,7 +358,8 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
     private sealed record ItemRow(Guid NoticeId, Guid Id, int Position, Guid ApplicationId, string EnterpriseName, string FactoryName,
         string RegionCode, string IndustryCode, int Level, string? Outcome)
     {
-        public NoticeItem ToDomain() => new(Id, Position, ApplicationId, EnterpriseName, FactoryName, RegionCode, IndustryCode, (RecognitionLevel)Level, Outcome);
+        public NoticeItem ToDomain() => new(Id, Position, ApplicationId, EnterpriseName, FactoryName, RegionCode, IndustryCode, (RecognitionLevel)Level,
+            Outcome is null ? null : SnakeCase.Parse<ItemOutcome>(Outcome));
     }
 
     private sealed record NoticeState(string Status, DateOnly EndsOn);

@@ -9,7 +9,10 @@ public enum RecognitionLevel { Basic = 1, Advanced = 2, Excellent = 3, Leading =
 
 /// <summary>An approved application as a notice lists it: public fields only (DOMAIN.md: never finances or contacts).</summary>
 public sealed record NoticeItem(Guid Id, int Position, Guid ApplicationId, string EnterpriseName, string FactoryName, string RegionCode,
-    string IndustryCode, RecognitionLevel Level, string? Outcome);
+    string IndustryCode, RecognitionLevel Level, ItemOutcome? Outcome);
+
+/// <summary>What closing the notice decided for an item: it takes effect, or an upheld objection rejected it.</summary>
+public enum ItemOutcome { TookEffect, Rejected }
 
 /// <summary>
 /// A publicity notice (公示): the recognizing authority's list of approved applications, public for a period of working
@@ -96,7 +99,7 @@ public sealed record Notice(
         return this with
         {
             Status = NoticeStatus.Closed, ClosedAt = now, Version = Version + 1,
-            Items = [.. Items.Select(i => i with { Outcome = upheldItems.Contains(i.Id) ? "rejected" : "took_effect" })],
+            Items = [.. Items.Select(i => i with { Outcome = upheldItems.Contains(i.Id) ? ItemOutcome.Rejected : ItemOutcome.TookEffect })],
         };
     }
 

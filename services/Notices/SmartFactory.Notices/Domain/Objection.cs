@@ -9,13 +9,16 @@ public sealed record EvidenceUpload(string? FileName, string? ContentType, byte[
 
 public sealed record EvidenceFile(Guid Id, string FileName, string ContentType, long Size, string Sha256);
 
+/// <summary>An objection awaits the authority's decision, which upholds or dismisses it.</summary>
+public enum ObjectionStatus { Pending, Upheld, Dismissed }
+
 /// <summary>
 /// A named objection (异议) to one item of a published notice, filed during its period. The objector's identity
 /// (name, phone, organisation) is seen by the publishing authority only.
 /// </summary>
 public sealed partial record Objection(
     Guid Id, string ReceiptNumber, Guid NoticeId, Guid ItemId, string ObjectorName, string ContactPhone, string Organisation, string Grounds,
-    IReadOnlyList<EvidenceFile> Evidence, string Status, string ResolutionReason, DateTime FiledAt, DateTime? ResolvedAt, long Version)
+    IReadOnlyList<EvidenceFile> Evidence, ObjectionStatus Status, string ResolutionReason, DateTime FiledAt, DateTime? ResolvedAt, long Version)
 {
     public const int MaxGroundsLength = 5000;
     public const int MaxFiles = 5;
@@ -42,7 +45,7 @@ public sealed partial record Objection(
         var text = violations.Required("grounds", grounds, MaxGroundsLength);
         var evidence = CheckEvidence(uploads, violations);
         violations.ThrowIfAny();
-        return new Objection(id, receiptNumber, notice.Id, item!.Id, realName, contact, org, text, evidence, "pending", "", now, null, 1);
+        return new Objection(id, receiptNumber, notice.Id, item!.Id, realName, contact, org, text, evidence, ObjectionStatus.Pending, "", now, null, 1);
     }
 
     /// <summary>The publishing authority upholds or dismisses an objection, with its reason, before the notice closes.</summary>
@@ -50,12 +53,12 @@ public sealed partial record Objection(
     {
         if (!notice.IsAuthority(caller)) throw new NotFoundException($"objection {Id} not found");
         if (expectedVersion != Version) throw new ConcurrencyException($"objection {Id} changed since version {expectedVersion}; read it again");
-        if (Status != "pending") throw new RuleViolationException([$"the objection was {Status} already"]);
+        if (Status != ObjectionStatus.Pending) throw new RuleViolationException([$"the objection was {SnakeCase.Name(Status)} already"]);
         if (notice.Status == NoticeStatus.Closed) throw new RuleViolationException(["the notice is closed"]);
         var violations = new Violations();
         var text = violations.Required("reason", reason, MaxGroundsLength);
         violations.ThrowIfAny();
-        return this with { Status = upheld ? "upheld" : "dismissed", ResolutionReason = text, ResolvedAt = now, Version = Version + 1 };
+        return this with { Status = upheld ? ObjectionStatus.Upheld : ObjectionStatus.Dismissed, ResolutionReason = text, ResolvedAt = now, Version = Version + 1 };
     }
 
     /// <summary>Receipts look like YY-20261122-4821: a prefix for objections, the filing date, and a random part.</summary>

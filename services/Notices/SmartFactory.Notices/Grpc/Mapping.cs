@@ -1,3 +1,4 @@
+using SmartFactory.Kernel;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using SmartFactory.Notices.Domain;
@@ -10,12 +11,12 @@ internal static class Mapping
     /// <summary>The notice; with <paramref name="deliveries"/> (by item id, the publishing authority's view) each item's delivery too.</summary>
     public static V1.Notice ToMessage(this Notice n, IReadOnlyDictionary<Guid, string>? deliveries = null) => new()
     {
-        Id = n.Id.ToString(), Title = n.Title, Level = (int)n.Level, AuthorityRegion = n.AuthorityRegion,
+        Id = n.Id.ToString(), Title = n.Title, Level = (Contracts.Registry.V1.Level)n.Level, AuthorityRegion = n.AuthorityRegion,
         Status = (V1.NoticeStatus)((int)n.Status + 1), StartsOn = Iso(n.StartsOn), LengthWorkingDays = n.LengthWorkingDays, EndsOn = Iso(n.EndsOn),
         Items = { n.Items.Select(i => new V1.NoticeItem
         {
             Id = i.Id.ToString(), Position = i.Position, ApplicationId = i.ApplicationId.ToString(), EnterpriseName = i.EnterpriseName,
-            FactoryName = i.FactoryName, RegionCode = i.RegionCode, IndustryCode = i.IndustryCode, Level = (int)i.Level, Outcome = i.Outcome ?? "",
+            FactoryName = i.FactoryName, RegionCode = i.RegionCode, IndustryCode = i.IndustryCode, Level = (Contracts.Registry.V1.Level)i.Level, Outcome = i.Outcome is { } outcome ? SnakeCase.Name(outcome) : "",
             Delivery = deliveries?.GetValueOrDefault(i.Id) ?? "",
         }) },
         PublishedAt = n.PublishedAt is { } published ? Timestamp.FromDateTime(DateTime.SpecifyKind(published, DateTimeKind.Utc)) : null,
@@ -27,7 +28,7 @@ internal static class Mapping
     {
         Id = o.Id.ToString(), ReceiptNumber = o.ReceiptNumber, NoticeId = o.NoticeId.ToString(), ItemId = o.ItemId.ToString(),
         ObjectorName = o.ObjectorName, ContactPhone = o.ContactPhone, Organisation = o.Organisation, Grounds = o.Grounds,
-        Evidence = { o.Evidence.Select(ToMessage) }, Status = o.Status, ResolutionReason = o.ResolutionReason,
+        Evidence = { o.Evidence.Select(ToMessage) }, Status = SnakeCase.Name(o.Status), ResolutionReason = o.ResolutionReason,
         FiledAt = Timestamp.FromDateTime(DateTime.SpecifyKind(o.FiledAt, DateTimeKind.Utc)),
         ResolvedAt = o.ResolvedAt is { } resolved ? Timestamp.FromDateTime(DateTime.SpecifyKind(resolved, DateTimeKind.Utc)) : null,
         Version = o.Version,

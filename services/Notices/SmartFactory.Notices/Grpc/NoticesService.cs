@@ -160,7 +160,7 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
         {
             Filings = { filings.Select(f => new SmartFactory.Contracts.Notices.V1.Filing
             {
-                Id = f.Id.ToString(), NoticeId = f.NoticeId.ToString(), NoticeTitle = f.NoticeTitle, Level = f.Level, FromRegion = f.FromRegion,
+                Id = f.Id.ToString(), NoticeId = f.NoticeId.ToString(), NoticeTitle = f.NoticeTitle, Level = (RegistryV1.Level)f.Level, FromRegion = f.FromRegion,
                 ToRegion = f.ToRegion, ItemsTookEffect = f.ItemsTookEffect, ItemsRejected = f.ItemsRejected,
                 FiledAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.SpecifyKind(f.FiledAt, DateTimeKind.Utc)),
             }) },

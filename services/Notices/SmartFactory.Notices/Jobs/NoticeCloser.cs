@@ -21,20 +21,20 @@ public sealed class NoticeCloser(NoticesStore store, TimeProvider time)
         var now = time.GetUtcNow().UtcDateTime;
         return store.CloseAsync(caller, notice, objections =>
         {
-            var upheld = objections.Where(o => o.Status == "upheld").Select(o => o.ItemId).ToHashSet();
-            var closed = notice.Close(caller, expectedVersion, upheld, objections.Count(o => o.Status == "pending"), today, now);
+            var upheld = objections.Where(o => o.Status == ObjectionStatus.Upheld).Select(o => o.ItemId).ToHashSet();
+            var closed = notice.Close(caller, expectedVersion, upheld, objections.Count(o => o.Status == ObjectionStatus.Pending), today, now);
             var reason = WithdrawalReason(notice);
             var commands = closed.Items.Select(item =>
             {
                 // One request id per notice item: however often the relay sends it, the registry applies it once.
                 var requestId = RequestId(notice.Id, item.Id);
-                return item.Outcome == "took_effect"
+                return item.Outcome == ItemOutcome.TookEffect
                     ? ("take_effect", (object)new { ApplicationId = item.ApplicationId, RequestId = requestId, EffectiveOn = today.ToString("yyyy-MM-dd") })
                     : ("withdraw", new { ApplicationId = item.ApplicationId, RequestId = requestId, Reason = reason });
             }).ToList();
             var filing = closed.FilingTo is { } to
                 ? new Filing(Guid.CreateVersion7(), notice.Id, notice.Title, (int)notice.Level, notice.AuthorityRegion, to,
-                    closed.Items.Count(i => i.Outcome == "took_effect"), closed.Items.Count(i => i.Outcome == "rejected"), now)
+                    closed.Items.Count(i => i.Outcome == ItemOutcome.TookEffect), closed.Items.Count(i => i.Outcome == ItemOutcome.Rejected), now)
                 : null;
             return new CloseDecision(closed, commands, filing);
         }, now);
