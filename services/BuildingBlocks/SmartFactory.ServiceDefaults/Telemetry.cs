@@ -31,6 +31,7 @@ public static class Telemetry
         if (string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey])) return builder;
 
         var serviceName = builder.Configuration[ServiceNameKey] is { Length: > 0 } name ? name : builder.Environment.ApplicationName;
+        // An exporter per signal, not UseOtlpExporter: that one also sends the logs, which the console already carries.
         builder.Services.AddOpenTelemetry()
             // Added after the OTEL_* detectors, so it would win over OTEL_SERVICE_NAME were that not read above.
             .ConfigureResource(resource => resource.AddService(serviceName))
