@@ -74,6 +74,30 @@ public sealed class ServiceTokensTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_realm_answering_503_once_is_asked_again_and_the_token_comes()
+    {
+        await using var realm = await new FlakyRealm(issuer, failures: 1).StartAsync();
+        var settings = Keycloak("s3cret");
+        settings["Auth:Authority"] = realm.Authority;
+
+        var token = new JsonWebToken(await Tokens("Production", settings).GetAsync(CancellationToken.None));
+        Assert.Equal("smartfactory-notices", token.GetClaim("azp").Value);
+        Assert.Equal((2, 2), (realm.DiscoveryCalls, realm.TokenCalls));
+    }
+
+    [Fact]
+    public async Task A_realm_that_stays_down_is_a_clear_error_after_the_retries()
+    {
+        await using var realm = await new FlakyRealm(issuer, failures: int.MaxValue).StartAsync();
+        var settings = Keycloak("s3cret");
+        settings["Auth:Authority"] = realm.Authority;
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Tokens("Production", settings).GetAsync(CancellationToken.None));
+        Assert.Contains("503", error.Message);
+        Assert.Equal((4, 0), (realm.DiscoveryCalls, realm.TokenCalls)); // the first try and 3 retries
+    }
+
+    [Fact]
     public async Task Without_a_client_secret_or_over_plain_http_nothing_is_sent()
     {
         var noSecret = await Assert.ThrowsAsync<InvalidOperationException>(() => Tokens("Production", Keycloak("")).GetAsync(CancellationToken.None));

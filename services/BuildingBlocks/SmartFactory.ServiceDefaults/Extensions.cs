@@ -32,6 +32,7 @@ public static class Extensions
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string? schema = null,
         params ServiceDescriptor[] grpcServices)
     {
+        builder.AddTelemetry(); // traces and metrics over OTLP when configured, trace ids in the logs
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // h2c needs an HTTP/2-only endpoint: with HTTP/1 also on, plain-text clients get HTTP/1.1 (GRPC-NOTES.md).

@@ -25,7 +25,7 @@ public static class Authentication
     {
         builder.Services.AddSingleton<DevelopmentTokens>();
         // The service's own token for calls without a user behind them (client credentials).
-        builder.Services.AddHttpClient();
+        builder.Services.AddHttpClient(nameof(ServiceTokens)).AddStandardResilienceHandler(ServiceTokens.ConfigureResilience);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServiceTokens>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 
 namespace SmartFactory.ServiceDefaults.Auth;
 
@@ -10,7 +11,9 @@ namespace SmartFactory.ServiceDefaults.Auth;
 /// such as an outbox relay in the background. With <c>Auth:Authority</c> set: Keycloak's client credentials grant,
 /// as <c>Auth:ClientId</c> with <c>Auth:ClientSecret</c>, at the token endpoint the realm's discovery document names,
 /// cached until 60 s before it expires. Without an authority, in Development with the development key: a local
-/// development token. Settings are read on each call, so hosts and tests may still change configuration.
+/// development token. Settings are read on each call, so hosts and tests may still change configuration. The realm is
+/// asked through the standard resilience handler (<see cref="ConfigureResilience"/>), so a Keycloak that restarts or
+/// sheds load for a moment costs a retry, not a failed delivery.
 /// </summary>
 public sealed class ServiceTokens(IConfiguration configuration, IHostEnvironment environment, DevelopmentTokens development,
     IHttpClientFactory httpClients, TimeProvider time)
@@ -20,6 +23,20 @@ public sealed class ServiceTokens(IConfiguration configuration, IHostEnvironment
     /// <summary>Renewed this long before it expires, so a token handed out still lives through the call it is for.</summary>
     private static readonly TimeSpan RenewBefore = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DevelopmentLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// For the token client: Keycloak answers a token request in milliseconds, so an attempt that takes 5 s is hung and
+    /// is cut off to try again; up to 3 retries of a transient failure (5xx, 408, 429, a dropped connection), 0.5 s
+    /// apart and doubling, all within the 15 s a gRPC call is given by default. Both requests are safe to repeat: the
+    /// discovery document is a GET, and a client credentials grant changes nothing but hands out another token.
+    /// </summary>
+    public static void ConfigureResilience(HttpStandardResilienceOptions options)
+    {
+        options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
+        options.Retry.MaxRetryAttempts = 3;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(500);
+        options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(15);
+    }
 
     private readonly SemaphoreSlim gate = new(1, 1);
     private (string Key, string Token, DateTimeOffset RenewAt)? cached;
