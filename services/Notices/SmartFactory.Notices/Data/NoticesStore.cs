@@ -9,11 +9,20 @@ using SmartFactory.ServiceDefaults.Data;
 
 namespace SmartFactory.Notices.Data;
 
+/// <summary>What the registry is told of a closed notice's item: it takes effect, or it is withdrawn after publicity.</summary>
+public enum CommandKind { TakeEffect, Withdraw }
+
+/// <summary>
+/// One registry command as the close writes it, the outbox keeps it (kind in its column, the rest as JSON) and the
+/// relay sends it. The request id makes a second delivery harmless.
+/// </summary>
+public sealed record RegistryCommand(CommandKind Kind, Guid ApplicationId, string RequestId, DateOnly? EffectiveOn = null, string? Reason = null);
+
 /// <summary>A command for the registry, waiting in the outbox.</summary>
-public sealed record OutboxMessage(Guid Id, string Kind, string Payload, int Attempts);
+public sealed record OutboxMessage(Guid Id, RegistryCommand Command, int Attempts);
 
 /// <summary>What a close writes beside the notice itself: the closed notice, its commands to the registry and its filing.</summary>
-public sealed record CloseDecision(Notice After, IReadOnlyList<(string Kind, object Payload)> Commands, Filing? Filing);
+public sealed record CloseDecision(Notice After, IReadOnlyList<RegistryCommand> Commands, Filing? Filing);
 
 /// <summary>An objection of a notice as the close counts it.</summary>
 public sealed record ObjectionState(Guid ItemId, ObjectionStatus Status);
@@ -128,7 +137,8 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
                 after.Items.Select(i => new { i.Id, Outcome = i.Outcome is { } o ? SnakeCase.Name(o) : null }), transaction);
             await connection.ExecuteAsync("""
                 insert into outbox (id, kind, payload, created_at, next_attempt_at) values (@Id, @Kind, @Payload::jsonb, @now, @now)
-                """, commands.Select(c => new { Id = Guid.CreateVersion7(), c.Kind, Payload = JsonSerializer.Serialize(c.Payload, Json), now }), transaction);
+                """, commands.Select(c => new { Id = Guid.CreateVersion7(), Kind = SnakeCase.Name(c.Kind), Payload = JsonSerializer.Serialize(c, Json), now }),
+                transaction);
             if (filing is not null)
                 await connection.ExecuteAsync("""
                     insert into filings (id, notice_id, notice_title, level, from_region, to_region, items_took_effect, items_rejected, filed_at)
@@ -267,12 +277,15 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
         {
             await using var connection = await dataSource.OpenConnectionAsync();
             await using var transaction = await connection.BeginTransactionAsync();
-            var message = await connection.QuerySingleOrDefaultAsync<OutboxMessage>("""
+            var row = await connection.QuerySingleOrDefaultAsync<(Guid Id, string Kind, string Payload, int Attempts)>("""
                 select id, kind, payload::text as Payload, attempts from outbox
                 where delivered_at is null and failed_at is null and next_attempt_at <= @now
                 order by created_at, id limit 1 for update skip locked
                 """, new { now }, transaction);
-            if (message is null) break;
+            if (row.Payload is null) break;
+            // The kind column says what the command is, whatever the payload of an older row carries.
+            var command = JsonSerializer.Deserialize<RegistryCommand>(row.Payload, Json)! with { Kind = SnakeCase.Parse<CommandKind>(row.Kind) };
+            var message = new OutboxMessage(row.Id, command, row.Attempts);
             var (ok, permanent, error) = await deliver(message);
             var backoff = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, message.Attempts)));
             await connection.ExecuteAsync("""

@@ -29,8 +29,8 @@ public sealed class NoticeCloser(NoticesStore store, TimeProvider time)
                 // One request id per notice item: however often the relay sends it, the registry applies it once.
                 var requestId = RequestId(notice.Id, item.Id);
                 return item.Outcome == ItemOutcome.TookEffect
-                    ? ("take_effect", (object)new { ApplicationId = item.ApplicationId, RequestId = requestId, EffectiveOn = today.ToString("yyyy-MM-dd") })
-                    : ("withdraw", new { ApplicationId = item.ApplicationId, RequestId = requestId, Reason = reason });
+                    ? new RegistryCommand(CommandKind.TakeEffect, item.ApplicationId, requestId, EffectiveOn: today)
+                    : new RegistryCommand(CommandKind.Withdraw, item.ApplicationId, requestId, Reason: reason);
             }).ToList();
             var filing = closed.FilingTo is { } to
                 ? new Filing(Guid.CreateVersion7(), notice.Id, notice.Title, (int)notice.Level, notice.AuthorityRegion, to,

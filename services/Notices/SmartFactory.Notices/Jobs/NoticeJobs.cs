@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SmartFactory.Contracts.Registry.V1;
 using Grpc.Core;
 using Grpc.Net.ClientFactory;
@@ -20,7 +19,6 @@ public sealed class NoticeJobs(NoticesStore store, NoticeCloser closer, GrpcClie
     TimeProvider time, IConfiguration configuration, ILogger<NoticeJobs> logger) : BackgroundService
 {
     private static readonly CallerScope System = new("system", "notice closing job", Role.Service, "", null);
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Delivers what is due now; answers how many commands the registry acknowledged.</summary>
     public Task<int> RelayOnceAsync(CancellationToken cancellationToken = default) =>
@@ -80,25 +78,25 @@ public sealed class NoticeJobs(NoticesStore store, NoticeCloser closer, GrpcClie
         {
             // Its own token, not a user's: the relay acts for the service.
             var authorization = new Metadata { { "authorization", "Bearer " + await tokens.GetAsync(cancellationToken) } };
-            var command = JsonSerializer.Deserialize<Command>(message.Payload, Json)!;
+            var command = message.Command;
             // From the factory on each delivery, so a long-lived job follows the factory's handler rotation.
             var registry = clients.CreateClient<LifecycleService.LifecycleServiceClient>(nameof(LifecycleService.LifecycleServiceClient));
-            if (message.Kind == "take_effect")
+            if (command.Kind == CommandKind.TakeEffect)
                 await registry.TakeEffectAsync(new TakeEffectRequest
                 {
-                    ApplicationId = command.ApplicationId, RequestId = command.RequestId, EffectiveOn = command.EffectiveOn ?? "",
+                    ApplicationId = command.ApplicationId.ToString(), RequestId = command.RequestId, EffectiveOn = command.EffectiveOn?.ToString("yyyy-MM-dd") ?? "",
                 }, authorization, cancellationToken: cancellationToken);
             else
                 await registry.WithdrawAfterPublicityAsync(new WithdrawAfterPublicityRequest
                 {
-                    ApplicationId = command.ApplicationId, RequestId = command.RequestId, Reason = command.Reason ?? "",
+                    ApplicationId = command.ApplicationId.ToString(), RequestId = command.RequestId, Reason = command.Reason ?? "",
                 }, authorization, cancellationToken: cancellationToken);
             return (true, false, null);
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.FailedPrecondition or StatusCode.NotFound or StatusCode.InvalidArgument)
         {
             // The registry refuses it for good (e.g. the recognition was revoked meanwhile): keep it as failed, for an official to see.
-            logger.LogError("Registry refused {Kind} {Id}: {Status} {Message}", message.Kind, message.Id, e.StatusCode, e.Status.Detail);
+            logger.LogError("Registry refused {Kind} {Id}: {Status} {Message}", message.Command.Kind, message.Id, e.StatusCode, e.Status.Detail);
             return (false, true, $"{e.StatusCode}: {e.Status.Detail}");
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.PermissionDenied or StatusCode.Unauthenticated)
@@ -106,7 +104,7 @@ public sealed class NoticeJobs(NoticesStore store, NoticeCloser closer, GrpcClie
             // Not a refusal of this command but of who sends it (a wrong client, secret or role): once the configuration
             // is put right the same command goes through, so it waits with the others, louder.
             logger.LogError("Registry refused the notices service's token for {Kind} {Id} (attempt {Attempt}): {Status} {Message}; check Auth:ClientId " +
-                "and its service role", message.Kind, message.Id, message.Attempts + 1, e.StatusCode, e.Status.Detail);
+                "and its service role", message.Command.Kind, message.Id, message.Attempts + 1, e.StatusCode, e.Status.Detail);
             return (false, false, $"{e.StatusCode}: {e.Status.Detail}");
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
@@ -114,10 +112,8 @@ public sealed class NoticeJobs(NoticesStore store, NoticeCloser closer, GrpcClie
             // Anything else (the registry or the issuer unreachable, a timeout, an answer that is not JSON) may pass:
             // try again later. Only the host's own shutdown escapes, leaving the row as it was for the next start;
             // any other escape would leave it at the head of the queue without counting the attempt.
-            logger.LogWarning("Delivery of {Kind} {Id} failed (attempt {Attempt}): {Error}", message.Kind, message.Id, message.Attempts + 1, e.Message);
+            logger.LogWarning("Delivery of {Kind} {Id} failed (attempt {Attempt}): {Error}", message.Command.Kind, message.Id, message.Attempts + 1, e.Message);
             return (false, false, e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : $"{e.GetType().Name}: {e.Message}");
         }
     }
-
-    private sealed record Command(string ApplicationId, string RequestId, string? EffectiveOn, string? Reason);
 }
