@@ -192,7 +192,7 @@ public sealed class WorkingDayClock : TimeProvider
     public WorkingDayClock()
     {
         var today = ChinaTime.Today(System);
-        var calendar = WorkingDayCalendar.Load();
+        var calendar = notices::SmartFactory.Notices.Data.CalendarFiles.Read();
         // Near or past the end of the holiday data (a period must fit inside it), run in a June the data holds instead.
         var target = calendar.Years.Contains(today.AddDays(14).Year) ? today : new DateOnly(calendar.Years.Max(), 6, 1);
         offset = TimeSpan.FromDays(calendar.NextWorkingDay(target).DayNumber - today.DayNumber);

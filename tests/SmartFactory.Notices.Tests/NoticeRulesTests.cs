@@ -1,3 +1,4 @@
+using SmartFactory.Notices.Data;
 using SmartFactory.Notices.Domain;
 using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
@@ -10,7 +11,7 @@ public class NoticeRulesTests
 {
     private static readonly DateTime Now = new(2026, 4, 1, 2, 0, 0, DateTimeKind.Utc);
     private static readonly CallerScope Wuhan = new("u1", "武汉市经信局", Role.City, "420100", null);
-    private static readonly WorkingDayCalendar Calendar = WorkingDayCalendar.Load();
+    private static readonly WorkingDayCalendar Calendar = CalendarFiles.Read();
 
     private static NoticeItem Item(RecognitionLevel level = RecognitionLevel.Basic) =>
         new(Guid.NewGuid(), 0, Guid.NewGuid(), "武汉智造汽车零部件有限公司", "总装智能工厂", "420100", "36", level, null);

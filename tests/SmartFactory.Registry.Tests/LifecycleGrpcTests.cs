@@ -1,3 +1,4 @@
+using SmartFactory.Registry.Data;
 using SmartFactory.Contracts.Registry.V1;
 using Grpc.Core;
 using SmartFactory.TestSupport;
@@ -13,7 +14,7 @@ namespace SmartFactory.Registry.Tests;
 /// </summary>
 public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<RegistryFixture>
 {
-    private static readonly string[] AllAreas = ReferenceCatalogs.Load().Edition("2025")!.Stages
+    private static readonly string[] AllAreas = ReferenceFiles.Read().Edition("2025")!.Stages
         .GroupBy(s => s.Area).Select(g => g.First().Scenarios[0].Id).ToArray();
 
     private DateOnly Today => BusinessDates.Today(registry.Clock);

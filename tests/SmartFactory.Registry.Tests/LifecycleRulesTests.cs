@@ -1,3 +1,4 @@
+using SmartFactory.Registry.Data;
 using SmartFactory.Registry.Domain;
 using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
@@ -11,7 +12,7 @@ public class LifecycleRulesTests
 {
     private static readonly DateTime Now = new(2026, 3, 1, 2, 0, 0, DateTimeKind.Utc);
     private static readonly DateOnly Today = new(2026, 3, 1);
-    private static readonly ReferenceCatalogs Catalogs = ReferenceCatalogs.Load();
+    private static readonly ReferenceCatalogs Catalogs = ReferenceFiles.Read();
     private static readonly CallerScope Company = Scopes.Enterprise("91420100MA4KL3XK1L");
     private static readonly ApplicantStanding Clean = new(null, null, true, null);
     /// <summary>The notices service delivering a closed notice's result: the only caller that makes recognitions take effect.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SmartFactory.Contracts.Registry.V1;
 using Grpc.Core;
 using SmartFactory.TestSupport;
@@ -8,6 +9,11 @@ namespace SmartFactory.Registry.Tests;
 /// <summary>The registry over real gRPC (h2c) with real tokens, against its own PostgreSQL database.</summary>
 public class RegistryGrpcTests(RegistryFixture registry) : IClassFixture<RegistryFixture>
 {
+    [Fact]
+    public void The_reference_catalogs_are_read_once_per_process() => Assert.Same(
+        registry.Host.Services.GetRequiredService<SmartFactory.Registry.Domain.ReferenceCatalogs>(),
+        registry.Host.Services.GetRequiredService<SmartFactory.Registry.Domain.ReferenceCatalogs>());
+
     [Fact]
     public async Task Each_role_sees_exactly_its_scope()
     {

@@ -8,6 +8,7 @@ public static class Extensions
 {
     public static WebApplicationBuilder AddRegistryServices(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton(_ => ReferenceFiles.Read()); // read and checked once, at the first use
         builder.Services.AddSingleton<ChangeRecorder>();
         builder.Services.AddSingleton<RegistryStore>();
         builder.Services.AddSingleton<LifecycleStore>();

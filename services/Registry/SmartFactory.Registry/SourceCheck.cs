@@ -51,7 +51,7 @@ public static class SourceCheck
             return 2;
         }
         var domainPath = new[] { Path.Combine(dir, DomainFile), Path.Combine(dir, "..", DomainFile) }.FirstOrDefault(File.Exists);
-        var results = CheckAll(ReferenceCatalogs.Load(), ReadDataSources(), file => ReadIfExists(Path.Combine(dir, file)),
+        var results = CheckAll(Data.ReferenceFiles.Read(), ReadDataSources(), file => ReadIfExists(Path.Combine(dir, file)),
             domainPath is null ? null : File.ReadAllText(domainPath));
         output.WriteLine($"reference data against the sources in {Path.GetFullPath(dir)}" + (domainPath is null ? "" : $" and {Path.GetFullPath(domainPath)}"));
         foreach (var result in results)

@@ -1,6 +1,3 @@
-using System.Reflection;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace SmartFactory.Notices.Domain;
 
@@ -30,17 +27,6 @@ public sealed record CalendarYearData(
 /// </remarks>
 public sealed class WorkingDayCalendar
 {
-    private const string ResourcePrefix = "calendar/cn-";
-
-    private static readonly Lazy<WorkingDayCalendar> Embedded = new(LoadEmbedded);
-
-    // Strict reading: a missing or null field is a broken file, not a default.
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
 
     private readonly Dictionary<int, CalendarYearData> _years;
     private readonly HashSet<DateOnly> _daysOff;
@@ -56,9 +42,6 @@ public sealed class WorkingDayCalendar
 
     /// <summary>The years the data covers, ascending.</summary>
     public IReadOnlyList<int> Years { get; }
-
-    /// <summary>The calendar built from the embedded data files, read and checked once.</summary>
-    public static WorkingDayCalendar Load() => Embedded.Value;
 
     /// <summary>A calendar from the given years, checked as the data files are (tests build small ones).</summary>
     /// <exception cref="InvalidDataException">Every problem found in the data, at once.</exception>
@@ -133,54 +116,6 @@ public sealed class WorkingDayCalendar
         {
             yield return day;
         }
-    }
-
-    private static WorkingDayCalendar LoadEmbedded()
-    {
-        var assembly = typeof(WorkingDayCalendar).Assembly;
-        var years = new List<CalendarYearData>();
-        foreach (var name in assembly.GetManifestResourceNames()
-                     .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
-                     .Order(StringComparer.Ordinal))
-        {
-            years.Add(ReadResource(assembly, name));
-        }
-
-        if (years.Count == 0)
-        {
-            throw new InvalidDataException($"No working-day calendar data is embedded (resources {ResourcePrefix}YYYY.json).");
-        }
-
-        return FromData(years);
-    }
-
-    private static CalendarYearData ReadResource(Assembly assembly, string name)
-    {
-        using var stream = assembly.GetManifestResourceStream(name)
-            ?? throw new InvalidDataException($"Calendar resource {name} cannot be opened.");
-        CalendarYearData? data;
-        try
-        {
-            data = JsonSerializer.Deserialize<CalendarYearData>(stream, Json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"Calendar file {name} is not valid: {e.Message}", e);
-        }
-
-        if (data is null)
-        {
-            throw new InvalidDataException($"Calendar file {name} is empty.");
-        }
-
-        // The file name is what a maintainer looks for; it must not disagree with the content.
-        var expected = $"{ResourcePrefix}{data.Year}.json";
-        if (name != expected)
-        {
-            throw new InvalidDataException($"Calendar file {name} holds the year {data.Year}; name it cn-{data.Year}.json.");
-        }
-
-        return data;
     }
 
     private static List<string> Validate(List<CalendarYearData> years)

@@ -24,7 +24,7 @@ public sealed class NoticesOptions
 
 /// <summary>smartfactory.notices.v1.NoticesService.</summary>
 public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleService.LifecycleServiceClient registry, NoticeCloser closer, IConnectionMultiplexer redis,
-    IOptions<NoticesOptions> options, TimeProvider time, ILogger<NoticesService> logger)
+    IOptions<NoticesOptions> options, TimeProvider time, ILogger<NoticesService> logger, Domain.WorkingDayCalendar calendar)
     : Contracts.Notices.V1.NoticesService.NoticesServiceBase
 {
     public override async Task<Notice> CreateNotice(CreateNoticeRequest request, ServerCallContext context)
@@ -51,7 +51,7 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
         violations.ThrowIfAny();
 
         var notice = Domain.Notice.Draft(caller, request.Title, items, duplicates, startsOn, request.LengthWorkingDays,
-            options.Value.DefaultLengthWorkingDays, Domain.WorkingDayCalendar.Load(), time.Today(), Guid.CreateVersion7(), Now());
+            options.Value.DefaultLengthWorkingDays, calendar, time.Today(), Guid.CreateVersion7(), Now());
         await store.InsertNoticeAsync(caller, notice);
         return notice.ToMessage();
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 
 namespace SmartFactory.Registry.Domain;
 
@@ -24,31 +23,16 @@ public sealed record Kpi(string Id, string Name, string Unit);
 public sealed record MaturityLevel(int Level, string Name);
 
 /// <summary>
-/// Scenario catalogs, KPIs and maturity levels, read from the JSON files under Data/Reference embedded in this
-/// assembly. They are versioned data with their sources (see the notes in each file), not code, so that a new
+/// Scenario catalogs, KPIs and maturity levels, as Data/ReferenceFiles reads them from the JSON files under
+/// Data/Reference embedded in this assembly. They are versioned data with their sources (see the notes in each file), not code, so that a new
 /// catalog edition is a data change reviewed against its notice.
 /// </summary>
 public sealed class ReferenceCatalogs
 {
-    // The data is immutable and part of the assembly: read and check it once per process.
-    private static readonly Lazy<ReferenceCatalogs> Instance = new(Read);
-
-    // Spelled out rather than derived from the enum names so that renaming a member cannot silently change the data format.
-    private static readonly Dictionary<string, ConstructionArea> AreaCodes = new(StringComparer.Ordinal)
-    {
-        ["factory_construction"] = ConstructionArea.FactoryConstruction,
-        ["rnd_design"] = ConstructionArea.RndDesign,
-        ["production_operations"] = ConstructionArea.ProductionOperations,
-        ["production_management"] = ConstructionArea.ProductionManagement,
-        ["operations_management"] = ConstructionArea.OperationsManagement,
-    };
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     private readonly Dictionary<string, CatalogEdition> editionsByName;
     private readonly Dictionary<string, Dictionary<string, ConstructionArea>> areaByScenario;
 
-    private ReferenceCatalogs(IReadOnlyList<CatalogEdition> editions, IReadOnlyList<Kpi> kpis, IReadOnlyList<MaturityLevel> levels)
+    public ReferenceCatalogs(IReadOnlyList<CatalogEdition> editions, IReadOnlyList<Kpi> kpis, IReadOnlyList<MaturityLevel> levels)
     {
         Editions = editions;
         Kpis = kpis;
@@ -66,8 +50,6 @@ public sealed class ReferenceCatalogs
     public IReadOnlyList<Kpi> Kpis { get; }
 
     public IReadOnlyList<MaturityLevel> MaturityLevels { get; }
-
-    public static ReferenceCatalogs Load() => Instance.Value;
 
     public CatalogEdition? Edition(string edition) => editionsByName.GetValueOrDefault(edition);
 
@@ -92,63 +74,4 @@ public sealed class ReferenceCatalogs
         return areas;
     }
 
-    private static ReferenceCatalogs Read()
-    {
-        var catalogs = Deserialize<CatalogsFile>("scenario-catalogs.json");
-        var kpis = Deserialize<KpisFile>("kpis.json");
-        var levels = Deserialize<LevelsFile>("maturity-levels.json");
-
-        var editions = (catalogs.Editions ?? throw Invalid("scenario-catalogs.json", "has no editions")).Select(ToEdition).ToList();
-        if (editions.Count(e => e.InForce) != 1)
-            throw Invalid("scenario-catalogs.json", "must have exactly one edition in force");
-        var duplicate = editions.SelectMany(e => e.Stages.Select(s => s.Id).Concat(e.Stages.SelectMany(s => s.Scenarios).Select(c => c.Id)).Append(e.Edition))
-            .GroupBy(id => id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw Invalid("scenario-catalogs.json", $"repeats the id '{duplicate.Key}'");
-
-        return new ReferenceCatalogs(
-            editions,
-            (kpis.Kpis ?? throw Invalid("kpis.json", "has no kpis")).Select(k => new Kpi(Required(k.Id), Required(k.Name), Required(k.Unit))).ToList(),
-            (levels.Levels ?? throw Invalid("maturity-levels.json", "has no levels")).Select(l => new MaturityLevel(l.Level, Required(l.Name))).ToList());
-    }
-
-    private static CatalogEdition ToEdition(EditionDto e)
-    {
-        var edition = Required(e.Edition);
-        var source = e.Source ?? throw Invalid("scenario-catalogs.json", $"edition {edition} has no source");
-        var stages = (e.Stages ?? []).Select(s =>
-        {
-            var stageId = Required(s.Id);
-            if (!AreaCodes.TryGetValue(s.Area ?? "", out var area))
-                throw Invalid("scenario-catalogs.json", $"stage {stageId} has an unknown area '{s.Area}'");
-            var scenarios = (s.Scenarios ?? []).Select(c => new Scenario(Required(c.Id), Required(c.Name), stageId)).ToList();
-            return new Stage(stageId, Required(s.Name), area, scenarios);
-        }).ToList();
-        // One string for display and audit: which document, where it was published, and which seed text it was transcribed from.
-        var citation = $"《{Required(source.Title)}》, {Required(source.PublishedIn)} (seeds/{Required(source.Seed)})";
-        return new CatalogEdition(edition, e.InForce, citation, stages);
-    }
-
-    private static T Deserialize<T>(string file)
-    {
-        var assembly = typeof(ReferenceCatalogs).Assembly;
-        using var stream = assembly.GetManifestResourceStream($"reference/{file}")
-            ?? throw Invalid(file, "is not embedded in the assembly (see the EmbeddedResource item in SmartFactory.Registry.csproj)");
-        return JsonSerializer.Deserialize<T>(stream, Json) ?? throw Invalid(file, "is empty");
-    }
-
-    private static string Required(string? value) =>
-        string.IsNullOrWhiteSpace(value) ? throw new InvalidDataException("A reference data entry has an empty id, name or unit") : value;
-
-    private static InvalidDataException Invalid(string file, string problem) => new($"Reference data {file} {problem}");
-
-    // Shapes of the files; fields the code does not use (notes, areaBasis, areaNote, statedCounts, category) stay in the files for reviewers and tests.
-    private sealed record CatalogsFile(List<EditionDto>? Editions);
-    private sealed record EditionDto(string? Edition, bool InForce, SourceDto? Source, List<StageDto>? Stages);
-    private sealed record SourceDto(string? Seed, string? Title, string? PublishedIn);
-    private sealed record StageDto(string? Id, string? Name, string? Area, List<ScenarioDto>? Scenarios);
-    private sealed record ScenarioDto(string? Id, string? Name);
-    private sealed record KpisFile(List<KpiDto>? Kpis);
-    private sealed record KpiDto(string? Id, string? Name, string? Unit);
-    private sealed record LevelsFile(List<LevelDto>? Levels);
-    private sealed record LevelDto(int Level, string? Name);
 }

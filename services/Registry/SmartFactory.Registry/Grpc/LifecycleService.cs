@@ -10,7 +10,7 @@ using Domain = SmartFactory.Registry.Domain;
 namespace SmartFactory.Registry.Grpc;
 
 /// <summary>smartfactory.registry.v1.LifecycleService: campaigns, applications, recognitions, the change feed.</summary>
-public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore registry, TimeProvider time)
+public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore registry, TimeProvider time, Domain.ReferenceCatalogs catalogs)
     : Contracts.Registry.V1.LifecycleService.LifecycleServiceBase
 {
     public override async Task<Campaign> CreateCampaign(CreateCampaignRequest request, ServerCallContext context)
@@ -36,7 +36,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var violations = new Violations();
         var form = Domain.ApplicationForm.Read(violations, request.Maturity?.Level ?? 0, request.Maturity?.AssessedOn, request.Maturity?.CertificateRef,
             request.CatalogEdition, request.ScenarioIds, [.. request.Kpis.Select(k => (k.KpiId, k.Value))], request.TruthfulnessDeclared,
-            Domain.ReferenceCatalogs.Load(), Today());
+            catalogs, Today());
 
         if (request.Id.Length > 0)
         {
@@ -66,7 +66,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var campaign = await lifecycle.GetCampaignAsync(application.Item.CampaignId) ?? throw new NotFoundException("the application's campaign is gone");
         var factory = await registry.GetFactoryAsync(caller, application.Item.FactoryId) ?? throw new NotFoundException($"application {request.Id} not found");
         var standing = await Standing(factory, application.Item.Level, application.Item.Id);
-        var submitted = application.Item.Submit(caller, request.ExpectedVersion, campaign, standing, Domain.ReferenceCatalogs.Load(), Today(), Now());
+        var submitted = application.Item.Submit(caller, request.ExpectedVersion, campaign, standing, catalogs, Today(), Now());
         await lifecycle.SaveApplicationAsync(caller, "application.submitted", application.Item, submitted);
         return (application with { Item = submitted }).ToMessage();
     }
