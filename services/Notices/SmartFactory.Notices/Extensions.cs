@@ -3,6 +3,7 @@ using SmartFactory.ServiceDefaults.Grpc;
 using SmartFactory.Notices.Data;
 using SmartFactory.Notices.Grpc;
 using SmartFactory.Notices.Jobs;
+using SmartFactory.ServiceDefaults;
 
 namespace SmartFactory.Notices;
 
@@ -13,6 +14,7 @@ public static class Extensions
     public static WebApplicationBuilder AddNoticesServices(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<NoticesOptions>(builder.Configuration.GetSection("Notices"));
+        builder.AddRedis(); // the objections' rate limit and the close job's lock
         // An objection carries up to 5 evidence files of 10 MiB each in one message.
         builder.Services.AddGrpc().AddServiceOptions<NoticesService>(options =>
         {
