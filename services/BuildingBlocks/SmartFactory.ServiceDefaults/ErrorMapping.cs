@@ -28,6 +28,9 @@ public static class ErrorMapping
         // Two writers met (deadlock, serialization failure, or a unique index that the first one won): try again.
         Npgsql.PostgresException { SqlState: "40P01" or "40001" or "23505" } =>
             Plain(StatusCode.Aborted, "a concurrent change got there first; read again and retry"),
+        // The database unreachable, restarting or out of connections: the pool reconnects by itself, so try again shortly.
+        // No host or cause in the answer; the interceptor logs it.
+        Npgsql.NpgsqlException { IsTransient: true } => Plain(StatusCode.Unavailable, "the service's database is unavailable; try again shortly"),
         _ => null,
     };
 

@@ -21,10 +21,12 @@ namespace SmartFactory.ServiceDefaults;
 
 public static class Extensions
 {
+    /// <summary>A check that has not answered by then counts as failed: readiness must not hang on a silent host.</summary>
+    private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// What every process shares: Kestrel endpoints (<c>Endpoints:Grpc</c> HTTP/2 only, <c>Endpoints:Http</c> HTTP/1.1),
-    /// Keycloak token validation, Redis, health checks, and for a service with a <paramref name="schema"/> its
+    /// Keycloak token validation, health checks, and for a service with a <paramref name="schema"/> its
     /// PostgreSQL data source, migrator and audit writer, and the gRPC server for <paramref name="grpcServices"/> with
     /// domain errors mapped to statuses, the standard health service (one name per service, fed by the checks behind
     /// <c>/health/ready</c>) and server reflection.
@@ -41,15 +43,8 @@ public static class Extensions
         });
         builder.AddKeycloakAuthentication();
 
-        builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
-        {
-            var options = ConfigurationOptions.Parse(sp.GetRequiredService<IConfiguration>().GetConnectionString("Redis") ?? "127.0.0.1:6379");
-            options.AbortOnConnectFail = false; // start without Redis, and say so in /health/ready
-            return ConnectionMultiplexer.Connect(options);
-        });
         var health = builder.Services.AddHealthChecks()
-            .AddCheck("self", () => HealthCheckResult.Healthy(), tags: [HealthTags.Live])
-            .AddCheck<RedisHealthCheck>("redis");
+            .AddCheck("self", () => HealthCheckResult.Healthy(), tags: [HealthTags.Live]);
 
         if (schema is not null)
         {
@@ -63,7 +58,8 @@ public static class Extensions
                 Assembly.Load(new AssemblyName(sp.GetRequiredService<IHostEnvironment>().ApplicationName)),
                 sp.GetRequiredService<ILogger<Migrator>>()));
             builder.Services.AddSingleton<AuditWriter>();
-            health.AddCheck<PostgresHealthCheck>("postgres");
+            // Without its database the service can answer nothing: unready, so it leaves rotation until PostgreSQL is back.
+            health.AddNpgSql(name: "postgres", timeout: HealthCheckTimeout);
         }
         if (grpcServices.Length > 0)
         {
@@ -84,6 +80,28 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>
+    /// Redis (<c>ConnectionStrings:Redis</c>), for a process that keeps rate limits or job locks there. Redis holds no
+    /// data of record, so its outage degrades readiness and never fails it: taking every replica out of rotation for
+    /// a cache would turn a limiter's outage into the platform's. Commands fail at once while it is unreachable, for
+    /// callers to fall back, rather than waiting in a backlog.
+    /// </summary>
+    public static WebApplicationBuilder AddRedis(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
+        {
+            var options = ConfigurationOptions.Parse(sp.GetRequiredService<IConfiguration>().GetConnectionString("Redis") ?? "127.0.0.1:6379");
+            options.AbortOnConnectFail = false; // start without Redis, and say so in /health/ready
+            options.BacklogPolicy = BacklogPolicy.FailFast;
+            // Back within seconds of Redis, so that limits are shared again soon after it returns.
+            options.ReconnectRetryPolicy = new ExponentialRetry(500, 5000);
+            return ConnectionMultiplexer.Connect(options);
+        });
+        builder.Services.AddHealthChecks().AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), "redis", HealthStatus.Degraded,
+            timeout: HealthCheckTimeout);
+        return builder;
+    }
+
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Resolved now so that a development key configured outside Development stops the process at start.
@@ -93,7 +111,11 @@ public static class Extensions
         app.UseAuthorization();
         app.MapHealthChecks(ServiceSettings.LivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Live) });
         // Ready is this process's own state: another service being down is that service's readiness, not ours.
-        app.MapHealthChecks(ServiceSettings.ReadyPath, new HealthCheckOptions { Predicate = check => !check.Tags.Contains(HealthTags.Backend) });
+        // Degraded (Redis down) still answers 200, as ASP.NET Core maps it by default: the body names what is degraded.
+        app.MapHealthChecks(ServiceSettings.ReadyPath, new HealthCheckOptions
+        {
+            Predicate = check => !check.Tags.Contains(HealthTags.Backend), ResponseWriter = HealthReports.WriteAsync,
+        });
         return app;
     }
 

@@ -1,7 +1,6 @@
-using Dapper;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Npgsql;
-using StackExchange.Redis;
 
 namespace SmartFactory.ServiceDefaults;
 
@@ -13,30 +12,20 @@ public static class HealthTags
     public const string Backend = "backend";
 }
 
-/// <summary>Ready means the service can reach what it needs: its database and Redis.</summary>
-public sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+/// <summary>The health endpoints' body: the overall status and each check's, so a degraded answer says what is degraded.</summary>
+public static class HealthReports
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Statuses only: a check's description and exception may name internal hosts (the gateway's health port is public)
+    /// and go to the log instead.
+    /// </summary>
+    public static Task WriteAsync(HttpContext context, HealthReport report)
     {
-        try
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return JsonSerializer.SerializeAsync(context.Response.Body, new
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await connection.ExecuteScalarAsync<int>("select 1");
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception e) { return HealthCheckResult.Unhealthy("PostgreSQL is unreachable", e); }
-    }
-}
-
-public sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await redis.GetDatabase().PingAsync();
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception e) { return HealthCheckResult.Unhealthy("Redis is unreachable", e); }
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+        }, cancellationToken: context.RequestAborted);
     }
 }

@@ -10,7 +10,7 @@ public static class ServiceSettings
     /// <summary>Liveness: the process answers (the "live"-tagged checks only).</summary>
     public const string LivePath = "/health/live";
 
-    /// <summary>Readiness: every health check, PostgreSQL and Redis included.</summary>
+    /// <summary>Readiness: this process's checks; 503 without PostgreSQL, 200 and "Degraded" without Redis.</summary>
     public const string ReadyPath = "/health/ready";
 
     /// <summary><c>dotnet SmartFactory.X.dll migrate</c> applies the service's migrations and exits (the chart's migrations Job).</summary>

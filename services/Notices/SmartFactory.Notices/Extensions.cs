@@ -3,6 +3,7 @@ using SmartFactory.ServiceDefaults.Grpc;
 using SmartFactory.Notices.Data;
 using SmartFactory.Notices.Grpc;
 using SmartFactory.Notices.Jobs;
+using SmartFactory.ServiceDefaults;
 
 namespace SmartFactory.Notices;
 
@@ -13,6 +14,7 @@ public static class Extensions
     public static WebApplicationBuilder AddNoticesServices(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<NoticesOptions>(builder.Configuration.GetSection("Notices"));
+        builder.AddRedis(); // the objections' rate limit and the close job's lock
         // An objection carries up to 5 evidence files of 10 MiB each in one message.
         builder.Services.AddGrpc().AddServiceOptions<NoticesService>(options =>
         {
@@ -25,6 +27,7 @@ public static class Extensions
         // Reads carry the caller's token; the relay's commands name the service's own.
         builder.Services.AddServiceClient<LifecycleService.LifecycleServiceClient>("Registry", LifecycleService.Descriptor);
         builder.Services.AddSingleton<NoticeCloser>();
+        builder.Services.AddSingleton<ObjectionRateLimit>();
         builder.Services.AddScoped<NoticesService>();
         builder.Services.AddSingleton<NoticeJobs>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NoticeJobs>());

@@ -1,6 +1,7 @@
 using SmartFactory.Registry.Data;
 using SmartFactory.Registry.Grpc;
 using SmartFactory.Registry.Jobs;
+using SmartFactory.ServiceDefaults;
 
 namespace SmartFactory.Registry;
 
@@ -8,6 +9,7 @@ public static class Extensions
 {
     public static WebApplicationBuilder AddRegistryServices(this WebApplicationBuilder builder)
     {
+        builder.AddRedis(); // the lifecycle job's lock
         builder.Services.AddSingleton(_ => ReferenceFiles.Read()); // read and checked once, at the first use
         builder.Services.AddSingleton<ChangeRecorder>();
         builder.Services.AddSingleton<RegistryStore>();

@@ -6,7 +6,8 @@ namespace SmartFactory.ServiceDefaults.Grpc;
 
 /// <summary>
 /// Every service's answer to a thrown error: a domain error becomes its status (<see cref="ErrorMapping"/>), logged in
-/// one line since it is an answer, not a fault; anything else is INTERNAL with no internals, logged with its stack.
+/// one line since it is an answer, not a fault (an outage of the database, UNAVAILABLE, is logged with its cause);
+/// anything else is INTERNAL with no internals, logged with its stack.
 /// </summary>
 public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
 {
@@ -30,7 +31,10 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         if (exception is RpcException || context.CancellationToken.IsCancellationRequested) return null;
         if (ErrorMapping.ToRpcException(exception) is { } mapped)
         {
-            logger.LogInformation("gRPC {Method} answered {Status}: {Message}", context.Method, mapped.StatusCode, mapped.Status.Detail);
+            // An outage is a fault of ours even if the answer is a status: its cause goes to the log, not to the caller.
+            if (mapped.StatusCode == StatusCode.Unavailable)
+                logger.LogWarning(exception, "gRPC {Method} answered {Status}: {Message}", context.Method, mapped.StatusCode, mapped.Status.Detail);
+            else logger.LogInformation("gRPC {Method} answered {Status}: {Message}", context.Method, mapped.StatusCode, mapped.Status.Detail);
             return mapped;
         }
         logger.LogError(exception, "gRPC {Method} failed; answering INTERNAL", context.Method);

@@ -7,7 +7,6 @@ using SmartFactory.Notices.Jobs;
 using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
-using StackExchange.Redis;
 using Role = SmartFactory.Kernel.Role;
 using Domain = SmartFactory.Notices.Domain;
 using RegistryV1 = SmartFactory.Contracts.Registry.V1;
@@ -23,8 +22,8 @@ public sealed class NoticesOptions
 }
 
 /// <summary>smartfactory.notices.v1.NoticesService.</summary>
-public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleService.LifecycleServiceClient registry, NoticeCloser closer, IConnectionMultiplexer redis,
-    IOptions<NoticesOptions> options, TimeProvider time, ILogger<NoticesService> logger, Domain.WorkingDayCalendar calendar)
+public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleService.LifecycleServiceClient registry, NoticeCloser closer, ObjectionRateLimit rateLimit,
+    IOptions<NoticesOptions> options, TimeProvider time, Domain.WorkingDayCalendar calendar)
     : Contracts.Notices.V1.NoticesService.NoticesServiceBase
 {
     public override async Task<Notice> CreateNotice(CreateNoticeRequest request, ServerCallContext context)
@@ -88,8 +87,9 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
     }
 
     /// <summary>
-    /// Public, no token. Rate-limited per client in Redis; a repeated idempotency key answers the first receipt. The
-    /// answer is the receipt only: nothing of the objector comes back.
+    /// Public, no token. Rate-limited per client (<see cref="ObjectionRateLimit"/>); a repeated idempotency key answers the
+    /// first receipt, found by the objections' unique key in the database, never in Redis, so it holds while Redis is down
+    /// and a repeat counts nothing against the limit. The answer is the receipt only: nothing of the objector comes back.
     /// </summary>
     public override async Task<ObjectionReceipt> FileObjection(FileObjectionRequest request, ServerCallContext context)
     {
@@ -214,28 +214,13 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
         return (objection, notice);
     }
 
-    /// <summary>A fixed window per client and minute. Redis is a limiter, not a record: if it is down, objections still go in.</summary>
     private async Task EnforceRateLimitAsync(ServerCallContext context)
     {
         // The last X-Forwarded-For entry is the one our gateway appended; earlier ones are whatever the client claimed.
         var client = context.RequestHeaders.GetValue("x-forwarded-for")?.Split(',')[^1].Trim() is { Length: > 0 } forwarded
             ? forwarded
             : context.GetHttpContext().Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var window = time.GetUtcNow().ToUnixTimeSeconds() / 60;
-        var key = $"smartfactory:notices:objections:{client}:{window}";
-        long count;
-        try
-        {
-            var database = redis.GetDatabase();
-            count = await database.StringIncrementAsync(key);
-            if (count == 1) await database.KeyExpireAsync(key, TimeSpan.FromMinutes(2));
-        }
-        catch (RedisException e)
-        {
-            logger.LogWarning(e, "Rate limit unavailable; accepting the objection");
-            return;
-        }
-        if (count > options.Value.ObjectionsPerMinute)
+        if (!await rateLimit.TryAcquireAsync(client))
             throw new RpcException(new Status(StatusCode.ResourceExhausted, "too many objections from your address; try again in a minute"));
     }
 

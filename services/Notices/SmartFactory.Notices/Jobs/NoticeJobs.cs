@@ -13,7 +13,8 @@ namespace SmartFactory.Notices.Jobs;
 /// <summary>
 /// Two background loops. The relay delivers the outbox to the registry every few seconds (each row under a lock that
 /// other replicas skip), with the service's own token, until the registry acknowledges it. The closer closes notices
-/// whose period has ended and whose objections are all resolved, once an hour, on the replica holding the Redis lock.
+/// whose period has ended and whose objections are all resolved, once an hour, on the replica holding the Redis lock
+/// (on every replica while Redis is down: see <see cref="JobLock"/>).
 /// </summary>
 public sealed class NoticeJobs(NoticesStore store, NoticeCloser closer, GrpcClientFactory clients, ServiceTokens tokens, IConnectionMultiplexer redis,
     TimeProvider time, IConfiguration configuration, ILogger<NoticeJobs> logger) : BackgroundService
@@ -49,15 +50,9 @@ public sealed class NoticeJobs(NoticesStore store, NoticeCloser closer, GrpcClie
         Loop("closer", "Notices:CloseJobEnabled", TimeSpan.FromMinutes(configuration.GetValue("Notices:CloseIntervalMinutes", 60)),
             CloseLockedAsync, stoppingToken));
 
-    private async Task<int> CloseLockedAsync()
-    {
-        var database = redis.GetDatabase();
-        var token = Guid.NewGuid().ToString();
-        const string key = "smartfactory:notices:close-job";
-        if (!await database.LockTakeAsync(key, token, TimeSpan.FromMinutes(30))) return 0;
-        try { return await CloseDueAsync(); }
-        finally { await database.LockReleaseAsync(key, token); }
-    }
+    // Without Redis every replica closes: a close is serialized on the notice's row and version-checked, so each notice closes once.
+    private Task<int> CloseLockedAsync() =>
+        redis.RunLockedAsync("smartfactory:notices:close-job", TimeSpan.FromMinutes(30), CloseDueAsync, logger);
 
     private async Task Loop(string name, string enabledKey, TimeSpan interval, Func<Task<int>> run, CancellationToken stoppingToken)
     {

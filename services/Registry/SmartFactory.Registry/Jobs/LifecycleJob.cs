@@ -11,7 +11,8 @@ namespace SmartFactory.Registry.Jobs;
 /// <summary>
 /// The daily clock of recognitions: expiries, cancellations at expiry without a passed re-examination, cultivations
 /// ending without acceptance. Every replica wakes up each <c>Jobs:LifecycleIntervalMinutes</c> (default 60), and the
-/// one holding the Redis lock runs; a run only applies what is due, so running again the same day changes nothing.
+/// one holding the Redis lock runs (every replica while Redis is down: see <see cref="JobLock"/>); a run only applies
+/// what is due, so running again the same day changes nothing.
 /// </summary>
 public sealed class LifecycleJob(LifecycleStore store, IConnectionMultiplexer redis, TimeProvider time, IConfiguration configuration,
     ILogger<LifecycleJob> logger) : BackgroundService
@@ -46,19 +47,11 @@ public sealed class LifecycleJob(LifecycleStore store, IConnectionMultiplexer re
         var interval = TimeSpan.FromMinutes(configuration.GetValue("Jobs:LifecycleIntervalMinutes", 60));
         while (!stoppingToken.IsCancellationRequested)
         {
-            var token = Guid.NewGuid().ToString();
             try
             {
-                var database = redis.GetDatabase();
-                if (await database.LockTakeAsync(LockKey, token, TimeSpan.FromMinutes(30)))
-                {
-                    try
-                    {
-                        var changed = await RunOnceAsync(time.Today(), stoppingToken);
-                        if (changed > 0) logger.LogInformation("Lifecycle job: {Count} recognition(s) expired or cancelled", changed);
-                    }
-                    finally { await database.LockReleaseAsync(LockKey, token); }
-                }
+                // Without Redis every replica runs: each change is version-checked, and a run applies only what is still due.
+                var changed = await redis.RunLockedAsync(LockKey, TimeSpan.FromMinutes(30), () => RunOnceAsync(time.Today(), stoppingToken), logger);
+                if (changed > 0) logger.LogInformation("Lifecycle job: {Count} recognition(s) expired or cancelled", changed);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
