@@ -208,7 +208,7 @@ public class LifecycleRulesTests
         var applied = excellent.ApplyForRenewal(Company, 2, new DateOnly(2029, 2, 28), Now);
         Assert.Null(applied.ApplyClock(new DateOnly(2029, 5, 31), Now)); // awaiting the decision at expiry: stays active
         var renewed = applied.DecideRenewal(Scopes.Ministry, 3, passed: true, null, new DateOnly(2029, 6, 2), Now);
-        Assert.Equal((RecognitionStatus.Active, new DateOnly(2032, 5, 31), ""), (renewed.Status, renewed.ExpiresOn, renewed.Renewal));
+        Assert.Equal((RecognitionStatus.Active, new DateOnly(2032, 5, 31), RenewalStep.None), (renewed.Status, renewed.ExpiresOn, renewed.Renewal));
     }
 
     [Fact]

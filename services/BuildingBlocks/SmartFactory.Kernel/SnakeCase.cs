@@ -17,6 +17,11 @@ public static class SnakeCase
         Enum.GetValues<T>().FirstOrDefault(v => Name(v) == text) is var found && Name(found) == text
             ? found : throw new FormatException($"'{text}' is not a {typeof(T).Name}");
 
+    /// <summary>A step whose first member, None, is written as the empty string ("no procedure under way").</summary>
+    public static string StepName<T>(T value) where T : struct, Enum => EqualityComparer<T>.Default.Equals(value, default) ? "" : Name(value);
+
+    public static T ParseStep<T>(string text) where T : struct, Enum => text.Length == 0 ? default : Parse<T>(text);
+
     private static string Convert(string pascal)
     {
         var snake = new StringBuilder();

@@ -384,13 +384,14 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
             """;
 
         public Named<Recognition> ToNamed() => new(new Recognition(Id, FactoryId, EnterpriseId, Enum.Parse<Level>(Level), Year, ApplicationId,
-            Enum.Parse<RecognitionStatus>(Status), EffectiveOn, ExpiresOn, CultivationEndsOn, Renewal, Acceptance, EndedOn, EndReason, BanUntil,
+            Enum.Parse<RecognitionStatus>(Status), EffectiveOn, ExpiresOn, CultivationEndsOn,
+            SnakeCase.ParseStep<RenewalStep>(Renewal), SnakeCase.ParseStep<AcceptanceStep>(Acceptance), EndedOn, EndReason, BanUntil,
             JsonSerializer.Deserialize<List<RecognitionEvent>>(History, Json)!, Version), FactoryName, EnterpriseName, RegionCode, IndustryCode);
 
         public static DynamicParameters Parameters(Recognition r, DateTime now) => new(new
         {
             r.Id, r.FactoryId, r.EnterpriseId, Level = r.Level.ToString(), r.Year, r.ApplicationId, Status = r.Status.ToString(),
-            r.EffectiveOn, r.ExpiresOn, r.CultivationEndsOn, r.Renewal, r.Acceptance, r.EndedOn, r.EndReason, r.BanUntil,
+            r.EffectiveOn, r.ExpiresOn, r.CultivationEndsOn, Renewal = SnakeCase.StepName(r.Renewal), Acceptance = SnakeCase.StepName(r.Acceptance), r.EndedOn, r.EndReason, r.BanUntil,
             History = JsonSerializer.Serialize(r.History, Json), r.Version, UpdatedAt = now,
         });
     }

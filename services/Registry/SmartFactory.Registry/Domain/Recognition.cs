@@ -4,6 +4,12 @@ namespace SmartFactory.Registry.Domain;
 
 public enum RecognitionStatus { PendingPublicity, Cultivating, Active, Expired, Cancelled, Revoked, Removed, Superseded }
 
+/// <summary>Where a re-examination (复核) stands; a pass extends validity and starts the clock again from None.</summary>
+public enum RenewalStep { None, Applied, Failed }
+
+/// <summary>Where a leading factory's acceptance (验收) stands: applied, the province's preliminary check, the ministry's review.</summary>
+public enum AcceptanceStep { None, Applied, PreliminaryPassed, PreliminaryFailed, Passed, Failed }
+
 /// <summary>Why a factory is removed from the library (003 第二十条).</summary>
 public enum RemovalCause { SafetyIncident, QualityIncident, EnvironmentalIncident, SeriousDishonesty, TaxEvasion, DataFraud }
 
@@ -18,12 +24,11 @@ public sealed record Clock(string Kind, DateOnly DueOn);
 /// leading renew by re-examination (复核) applied for no later than 3 months before expiry; without it, or failing it,
 /// they are cancelled at expiry; basic and advanced simply expire. A leading selection first cultivates for at most 2
 /// years, with its acceptance application due 3 months before the end. A higher recognition supersedes a lower one;
-/// removal (with a 3-year ban) and revocation end it early. Renewal and Acceptance hold the step of those procedures:
-/// "" (none), "applied", and for acceptance "preliminary_passed" or "preliminary_failed" after the province's check.
+/// removal (with a 3-year ban) and revocation end it early. Renewal and Acceptance hold the step of those procedures.
 /// </summary>
 public sealed record Recognition(
     Guid Id, Guid FactoryId, Guid EnterpriseId, Level Level, int Year, Guid ApplicationId, RecognitionStatus Status,
-    DateOnly? EffectiveOn, DateOnly? ExpiresOn, DateOnly? CultivationEndsOn, string Renewal, string Acceptance,
+    DateOnly? EffectiveOn, DateOnly? ExpiresOn, DateOnly? CultivationEndsOn, RenewalStep Renewal, AcceptanceStep Acceptance,
     DateOnly? EndedOn, string? EndReason, DateOnly? BanUntil, IReadOnlyList<RecognitionEvent> History, long Version)
 {
     public const int MaxReasonLength = 2000;
@@ -35,10 +40,10 @@ public sealed record Recognition(
     public static Recognition FromApproval(Application application, int year, CallerScope caller, DateOnly today, Guid id, DateTime now) =>
         application.Level == Level.Leading
             ? new Recognition(id, application.FactoryId, application.EnterpriseId, Level.Leading, year, application.Id, RecognitionStatus.Cultivating,
-                null, null, today.AddYears(LevelRules.CultivationYears), "", "", null, null, null,
+                null, null, today.AddYears(LevelRules.CultivationYears), RenewalStep.None, AcceptanceStep.None, null, null, null,
                 [Event("selected", today, "selected for cultivation (培育期 at most 2 years)", caller, now)], 1)
             : new Recognition(id, application.FactoryId, application.EnterpriseId, application.Level, year, application.Id,
-                RecognitionStatus.PendingPublicity, null, null, null, "", "", null, null, null,
+                RecognitionStatus.PendingPublicity, null, null, null, RenewalStep.None, AcceptanceStep.None, null, null, null,
                 [Event("approved", today, "awaiting publicity (公示)", caller, now)], 1);
 
     /// <summary>
@@ -94,15 +99,15 @@ public sealed record Recognition(
         if (!Level.RenewsByReexamination())
             throw new RuleViolationException([$"{Level.Chinese()} recognitions are not re-examined; they expire and are applied for again"]);
         if (Status != RecognitionStatus.Active) throw new RuleViolationException([$"only an active recognition is re-examined; this one is {Describe(Status)}"]);
-        if (Renewal == "applied") throw new RuleViolationException(["re-examination has already been applied for"]);
-        if (Renewal == "failed") throw new RuleViolationException(["re-examination failed; the recognition is cancelled at expiry (复核未通过)"]);
+        if (Renewal == RenewalStep.Applied) throw new RuleViolationException(["re-examination has already been applied for"]);
+        if (Renewal == RenewalStep.Failed) throw new RuleViolationException(["re-examination failed; the recognition is cancelled at expiry (复核未通过)"]);
         var opens = ExpiresOn!.Value.AddYears(-LevelRules.RenewalWindowYears);
         if (today < opens)
             throw new RuleViolationException([$"re-examination opens on {opens.Iso()}, in the last year of validity (expiry on {ExpiresOn.Iso()})"]);
         var due = ExpiresOn!.Value.AddMonths(-LevelRules.RenewalLeadMonths);
         if (today > due)
             throw new RuleViolationException([$"re-examination had to be applied for by {due.Iso()}, 3 months before expiry on {ExpiresOn.Iso()}"]);
-        return Step(renewal: "applied", kind: "renewal_applied", on: today, reason: "", caller: caller, now: now);
+        return Step(renewal: RenewalStep.Applied, kind: "renewal_applied", on: today, reason: "", caller: caller, now: now);
     }
 
     /// <summary>The ministry's re-examination result: passing extends validity by 3 years; failing cancels at expiry.</summary>
@@ -111,13 +116,13 @@ public sealed record Recognition(
         if (caller.Role != Role.Ministry) throw new ForbiddenException("the ministry decides re-examinations");
         CheckVersion(expectedVersion);
         EnsureStatus(RecognitionStatus.Active, "re-examined");
-        if (Renewal != "applied") throw new RuleViolationException(["no re-examination is awaiting a decision"]);
+        if (Renewal != RenewalStep.Applied) throw new RuleViolationException(["no re-examination is awaiting a decision"]);
         var reason = Reason(comments, required: !passed);
-        if (!passed) return Step(renewal: "failed", kind: "renewal_failed", on: today, reason: reason, caller: caller, now: now);
+        if (!passed) return Step(renewal: RenewalStep.Failed, kind: "renewal_failed", on: today, reason: reason, caller: caller, now: now);
         var extended = ExpiresOn!.Value.AddYears(LevelRules.ValidityYears);
         return this with
         {
-            ExpiresOn = extended, Renewal = "",
+            ExpiresOn = extended, Renewal = RenewalStep.None,
             History = [.. History, Event("renewed", today, $"re-examination passed: valid until {extended.Iso()}. {reason}".Trim(), caller, now)],
             Version = Version + 1,
         };
@@ -128,11 +133,11 @@ public sealed record Recognition(
         if (caller.Role != Role.Enterprise) throw new ForbiddenException("the cultivated enterprise applies for acceptance");
         CheckVersion(expectedVersion);
         if (Status != RecognitionStatus.Cultivating) throw new RuleViolationException([$"only a leading factory in cultivation applies for acceptance; this one is {Describe(Status)}"]);
-        if (Acceptance is "applied" or "preliminary_passed") throw new RuleViolationException(["acceptance has already been applied for"]);
+        if (Acceptance is AcceptanceStep.Applied or AcceptanceStep.PreliminaryPassed) throw new RuleViolationException(["acceptance has already been applied for"]);
         var due = CultivationEndsOn!.Value.AddMonths(-LevelRules.AcceptanceLeadMonths);
         if (today > due)
             throw new RuleViolationException([$"acceptance had to be applied for by {due.Iso()}, 3 months before the cultivation period ends on {CultivationEndsOn.Iso()}"]);
-        return Step(acceptance: "applied", kind: "acceptance_applied", on: today, reason: "", caller: caller, now: now);
+        return Step(acceptance: AcceptanceStep.Applied, kind: "acceptance_applied", on: today, reason: "", caller: caller, now: now);
     }
 
     /// <summary>The province's preliminary check (初验) of an acceptance application, before the ministry's review.</summary>
@@ -141,8 +146,8 @@ public sealed record Recognition(
         if (caller.Role != Role.Province) throw new ForbiddenException("the province does the preliminary check");
         CheckVersion(expectedVersion);
         EnsureStatus(RecognitionStatus.Cultivating, "checked for acceptance");
-        if (Acceptance != "applied") throw new RuleViolationException(["no acceptance application is awaiting the preliminary check"]);
-        return Step(acceptance: passed ? "preliminary_passed" : "preliminary_failed", kind: passed ? "preliminary_passed" : "preliminary_failed",
+        if (Acceptance != AcceptanceStep.Applied) throw new RuleViolationException(["no acceptance application is awaiting the preliminary check"]);
+        return Step(acceptance: passed ? AcceptanceStep.PreliminaryPassed : AcceptanceStep.PreliminaryFailed, kind: passed ? "preliminary_passed" : "preliminary_failed",
             on: today, reason: Reason(comments, required: !passed), caller: caller, now: now);
     }
 
@@ -152,16 +157,16 @@ public sealed record Recognition(
         if (caller.Role != Role.Ministry) throw new ForbiddenException("the ministry decides acceptance");
         CheckVersion(expectedVersion);
         EnsureStatus(RecognitionStatus.Cultivating, "accepted");
-        if (Acceptance != "preliminary_passed") throw new RuleViolationException(["no acceptance has passed the province's preliminary check"]);
+        if (Acceptance != AcceptanceStep.PreliminaryPassed) throw new RuleViolationException(["no acceptance has passed the province's preliminary check"]);
         var reason = Reason(comments, required: !passed);
         return passed
             ? this with
             {
-                Status = RecognitionStatus.PendingPublicity, Acceptance = "passed",
+                Status = RecognitionStatus.PendingPublicity, Acceptance = AcceptanceStep.Passed,
                 History = [.. History, Event("acceptance_passed", today, $"awaiting publicity (公示). {reason}".Trim(), caller, now)],
                 Version = Version + 1,
             }
-            : End(RecognitionStatus.Cancelled, today, $"acceptance failed: {reason}", null, caller, now) with { Acceptance = "failed" };
+            : End(RecognitionStatus.Cancelled, today, $"acceptance failed: {reason}", null, caller, now) with { Acceptance = AcceptanceStep.Failed };
     }
 
     /// <summary>Removal from the library for an incident (移出): the enterprise may not apply again for 3 years.</summary>
@@ -205,12 +210,12 @@ public sealed record Recognition(
         if (Status == RecognitionStatus.Active && today >= ExpiresOn)
         {
             if (!Level.RenewsByReexamination()) return End(RecognitionStatus.Expired, ExpiresOn!.Value, "validity of 3 years ended", null, system, now);
-            if (Renewal == "applied") return null;
+            if (Renewal == RenewalStep.Applied) return null;
             return End(RecognitionStatus.Cancelled, ExpiresOn!.Value,
-                Renewal == "failed" ? "re-examination failed (复核未通过)" : "no re-examination applied for (有效期满未申请复核)", null, system, now);
+                Renewal == RenewalStep.Failed ? "re-examination failed (复核未通过)" : "no re-examination applied for (有效期满未申请复核)", null, system, now);
         }
         // An acceptance applied for in time, still with the province or the ministry, is decided before anything ends.
-        if (Status == RecognitionStatus.Cultivating && today >= CultivationEndsOn && Acceptance is not ("applied" or "preliminary_passed"))
+        if (Status == RecognitionStatus.Cultivating && today >= CultivationEndsOn && Acceptance is not (AcceptanceStep.Applied or AcceptanceStep.PreliminaryPassed))
             return End(RecognitionStatus.Cancelled, CultivationEndsOn!.Value, "cultivation period ended without acceptance", null, system, now);
         return null;
     }
@@ -218,10 +223,10 @@ public sealed record Recognition(
     /// <summary>The next deadline of this recognition, if any: what the officials' list of clocks shows.</summary>
     public Clock? NextClock() => Status switch
     {
-        RecognitionStatus.Active when Level.RenewsByReexamination() && Renewal == "" =>
+        RecognitionStatus.Active when Level.RenewsByReexamination() && Renewal == RenewalStep.None =>
             new Clock("renewal_application_due", ExpiresOn!.Value.AddMonths(-LevelRules.RenewalLeadMonths)),
         RecognitionStatus.Active => new Clock("expiry", ExpiresOn!.Value),
-        RecognitionStatus.Cultivating when Acceptance is "" or "preliminary_failed" =>
+        RecognitionStatus.Cultivating when Acceptance is (AcceptanceStep.None or AcceptanceStep.PreliminaryFailed) =>
             new Clock("acceptance_application_due", CultivationEndsOn!.Value.AddMonths(-LevelRules.AcceptanceLeadMonths)),
         RecognitionStatus.Cultivating => new Clock("cultivation_end", CultivationEndsOn!.Value),
         _ => null,
@@ -256,7 +261,7 @@ public sealed record Recognition(
         Version = Version + 1,
     };
 
-    private Recognition Step(string kind, DateOnly on, string reason, CallerScope caller, DateTime now, string? renewal = null, string? acceptance = null) => this with
+    private Recognition Step(string kind, DateOnly on, string reason, CallerScope caller, DateTime now, RenewalStep? renewal = null, AcceptanceStep? acceptance = null) => this with
     {
         Renewal = renewal ?? Renewal, Acceptance = acceptance ?? Acceptance,
         History = [.. History, Event(kind, on, reason, caller, now)],

@@ -1,3 +1,4 @@
+using SmartFactory.Kernel;
 using Google.Protobuf.WellKnownTypes;
 using SmartFactory.Registry.Data;
 using SmartFactory.Registry.Domain;
@@ -79,7 +80,7 @@ internal static class LifecycleMapping
             EnterpriseName = named.EnterpriseName, RegionCode = named.RegionCode, IndustryCode = named.IndustryCode, Level = r.Level.ToMessage(),
             Year = r.Year, ApplicationId = r.ApplicationId.ToString(), Status = (V1.RecognitionStatus)((int)r.Status + 1),
             EffectiveOn = r.EffectiveOn.Iso(), ExpiresOn = r.ExpiresOn.Iso(), CultivationEndsOn = r.CultivationEndsOn.Iso(),
-            Renewal = r.Renewal, Acceptance = r.Acceptance, EndedOn = r.EndedOn.Iso(), EndReason = r.EndReason ?? "", BanUntil = r.BanUntil.Iso(),
+            Renewal = SnakeCase.StepName(r.Renewal), Acceptance = SnakeCase.StepName(r.Acceptance), EndedOn = r.EndedOn.Iso(), EndReason = r.EndReason ?? "", BanUntil = r.BanUntil.Iso(),
             History = { r.History.Select(h => new V1.RecognitionEvent
             {
                 Kind = h.Kind, On = h.On.Iso(), Reason = h.Reason, ActorRole = h.ActorRole, At = Timestamp.FromDateTime(h.At),
