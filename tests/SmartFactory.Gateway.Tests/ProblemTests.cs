@@ -85,6 +85,29 @@ public class ProblemTests(GatewayFixture fixture) : IClassFixture<GatewayFixture
     }
 
     [Fact]
+    public async Task A_query_value_with_a_control_character_is_a_400_naming_it_before_a_service_fails_on_it()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/factories?regionCode=420100&nameContains=%E5%8E%82%00");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fixture.Province);
+        var (_, problem, _) = await Problem(fixture.Http, request, HttpStatusCode.BadRequest);
+        Assert.Equal(["nameContains"], GatewayFixture.Fields(problem));
+    }
+
+    [Fact]
+    public async Task A_chunk_size_that_overflows_is_a_400()
+    {
+        // Kestrel tells of this one with a bare IOException rather than a bad request.
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, fixture.Gateway.HttpPort);
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"POST /api/v1/enterprises HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
+            $"Authorization: Bearer {fixture.Province}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFF\r\n{{}}"));
+        using var reader = new StreamReader(new System.Net.Sockets.NetworkStream(socket));
+        var answer = await reader.ReadToEndAsync();
+        Assert.StartsWith("HTTP/1.1 400 ", answer);
+        Assert.Contains("application/problem+json", answer);
+    }
+
+    [Fact]
     public async Task A_json_body_over_a_mebibyte_is_a_413_before_any_service_sees_it()
     {
         var body = Encoding.UTF8.GetBytes($"{{\"name\": \"{new string('厂', 400_000)}\"}}");

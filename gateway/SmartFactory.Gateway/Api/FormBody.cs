@@ -15,11 +15,12 @@ public static class FormBody
         {
             return (await request.ReadFormAsync(request.HttpContext.RequestAborted), null);
         }
-        // The multipart reader tells of a body that ends before the form's closing boundary with a bare IOException, as a
-        // failing disk would (large files are buffered there); the body is by far the likelier.
+        // The multipart reader tells of a body that ends before the form's closing boundary with a bare IOException, and
+        // Kestrel of broken chunked framing, as a failing disk would (large files are buffered there): the body is by far
+        // the likelier.
         catch (IOException e) when (e is not BadHttpRequestException && !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            throw new InvalidDataException("the body ends before the form's closing boundary", e);
+            throw new InvalidDataException("it ends before the form's closing boundary, or its framing is broken", e);
         }
     }
 

@@ -17,7 +17,16 @@ public static class JsonBody
         if (!request.HasJsonContentType())
             return (null, Problems.Invalid(StatusCodes.Status415UnsupportedMediaType, "JSON required", "send the body as application/json", []));
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBytes;
-        var body = await JsonSerializer.DeserializeAsync<T>(request.Body, options, request.HttpContext.RequestAborted);
+        T? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<T>(request.Body, options, request.HttpContext.RequestAborted);
+        }
+        // Kestrel tells of some broken framing (a chunk size that overflows) with a bare IOException; from the body alone, it is the request's.
+        catch (IOException e) when (e is not BadHttpRequestException && !request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            throw new BadHttpRequestException($"the body could not be read: {e.Message}", StatusCodes.Status400BadRequest, e);
+        }
         return body is null ? (null, Problems.BadRequest(new ProblemField("body", "is required"))) : (body, null);
     }
 
