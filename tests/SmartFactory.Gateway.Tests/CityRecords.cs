@@ -12,9 +12,12 @@ namespace SmartFactory.Gateway.Tests;
 /// basic application approved by the city (so a recognition awaits publicity), a published notice listing it, and an
 /// objection to it with a PDF. The role matrix and the fuzz test reach every route's records through these.
 /// </summary>
-public sealed record CityRecords(string Region, string CreditCode, string EnterpriseId, string FactoryId, string CampaignId, string ApplicationId,
-    string RecognitionId, string NoticeId, string ItemId, string ObjectionId, string EvidenceId)
+public sealed record CityRecords(string Region, string CreditCode, string EnterpriseId, string EnterpriseName, string FactoryId, string FactoryName,
+    string CampaignId, string ApplicationId, string RecognitionId, string NoticeId, string ItemId, string ObjectionId, string EvidenceId)
 {
+    /// <summary>The objector's identity, which only the publishing authority may see.</summary>
+    public const string ObjectorName = "李四", ObjectorPhone = "13900139000";
+
     /// <summary>Every id, for tests that look for any of them in an answer.</summary>
     public IReadOnlyList<string> Ids => [EnterpriseId, FactoryId, ApplicationId, RecognitionId, NoticeId, ItemId, ObjectionId, EvidenceId];
 
@@ -23,8 +26,10 @@ public sealed record CityRecords(string Region, string CreditCode, string Enterp
         var city = fixture.City(region);
         var campaign = await fixture.Campaign("basic");
         var (creditCode, factoryId) = await fixture.RegisterFactory(region);
-        var enterpriseId = (await fixture.Expect(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/factories/{factoryId}", fixture.Province))
-            .GetProperty("enterpriseId").GetString()!;
+        var factory = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/factories/{factoryId}", fixture.Province);
+        var enterpriseId = factory.GetProperty("enterpriseId").GetString()!;
+        var enterpriseName = (await fixture.Expect(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/enterprises/{enterpriseId}", fixture.Province))
+            .GetProperty("name").GetString()!;
         var enterprise = fixture.Enterprise(creditCode);
         var draft = await fixture.Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/applications", enterprise, Form(campaign, factoryId, maturity: 2));
         var submitted = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/submit", enterprise,
@@ -45,14 +50,14 @@ public sealed record CityRecords(string Region, string CreditCode, string Enterp
         var pdf = new ByteArrayContent("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"u8.ToArray()) { Headers = { ContentType = new MediaTypeHeaderValue("application/pdf") } };
         using var form = new MultipartFormDataContent
         {
-            { new StringContent(itemId), "itemId" }, { new StringContent("李四"), "objectorName" }, { new StringContent("13900139000"), "contactPhone" },
+            { new StringContent(itemId), "itemId" }, { new StringContent(ObjectorName), "objectorName" }, { new StringContent(ObjectorPhone), "contactPhone" },
             { new StringContent("申报材料与现场不符"), "grounds" }, { pdf, "evidence", "核查记录.pdf" },
         };
         var filed = await client.PostAsync($"/api/v1/notices/{Id(notice)}/objections", form);
         Assert.True(filed.StatusCode == HttpStatusCode.Created, await filed.Content.ReadAsStringAsync());
         var objection = (await fixture.Expect(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/notices/{Id(notice)}/objections", city))[0];
 
-        return new CityRecords(region, creditCode, enterpriseId, factoryId, campaign, Id(draft), approved.GetProperty("recognitionId").GetString()!,
+        return new CityRecords(region, creditCode, enterpriseId, enterpriseName, factoryId, factory.GetProperty("name").GetString()!, campaign, Id(draft), approved.GetProperty("recognitionId").GetString()!,
             Id(notice), itemId, Id(objection), Id(objection.GetProperty("evidence")[0]));
     }
 }
