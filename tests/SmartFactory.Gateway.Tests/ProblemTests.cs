@@ -117,6 +117,28 @@ public class ProblemTests(GatewayFixture fixture) : IClassFixture<GatewayFixture
     }
 
     [Fact]
+    public async Task A_form_over_the_objection_routes_60_MiB_is_a_413_naming_the_limit()
+    {
+        var request = Raw(HttpMethod.Post, $"/api/v1/notices/{Guid.NewGuid()}/objections", "multipart/form-data; boundary=x", new byte[61 * 1024 * 1024]);
+        request.Headers.ExpectContinue = true; // the answer comes before the body is sent
+        var (_, problem, _) = await Problem(fixture.Http, request, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal("the body may be at most 60 MiB", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task The_frameworks_empty_refusals_say_what_is_wrong()
+    {
+        foreach (var (method, path, status) in new[] { ("GET", "/api/v1/factories", 401), ("GET", "/api/v1/nowhere", 404), ("DELETE", "/api/v1/factories", 405) })
+        {
+            var (_, problem, _) = await Problem(fixture.Http, new HttpRequestMessage(new HttpMethod(method), path), (HttpStatusCode)status);
+            Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
+        }
+        var text = await Problem(fixture.Http, Raw(HttpMethod.Post, "/api/v1/enterprises", "text/plain", "{}"u8.ToArray(), fixture.Province),
+            HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains("content type", text.Problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Outside_development_a_query_value_of_the_wrong_type_names_its_parameter()
     {
         await using var gateway = Production();

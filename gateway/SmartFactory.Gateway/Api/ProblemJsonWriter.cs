@@ -20,6 +20,14 @@ public sealed class ProblemJsonWriter(IOptions<JsonOptions> json) : IProblemDeta
         var status = problem.Status ??= context.HttpContext.Response.StatusCode;
         problem.Title ??= ReasonPhrases.GetReasonPhrase(status);
         problem.Type ??= $"https://httpstatuses.io/{status}";
+        problem.Detail ??= status switch // the framework's empty answers, in words
+        {
+            StatusCodes.Status401Unauthorized => "a valid bearer token is required",
+            StatusCodes.Status404NotFound => "no such route: /openapi/v1.json lists them",
+            StatusCodes.Status405MethodNotAllowed => "the route takes other methods: /openapi/v1.json lists them",
+            StatusCodes.Status415UnsupportedMediaType => "the route takes another content type: /openapi/v1.json names it",
+            _ => null,
+        };
         problem.Extensions["traceId"] = Problems.TraceId(context.HttpContext);
         return new(context.HttpContext.Response.WriteAsJsonAsync(problem, problem.GetType(), json.Value.SerializerOptions, "application/problem+json"));
     }
