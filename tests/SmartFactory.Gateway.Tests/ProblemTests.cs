@@ -4,12 +4,12 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Grpc.Core;
-using SmartFactory.Contracts.Notices.V1;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SmartFactory.Contracts.Notices.V1;
 
 namespace SmartFactory.Gateway.Tests;
 
