@@ -18,7 +18,12 @@ public static class Extensions
             // Chinese names stay readable in the JSON instead of \uXXXX escapes.
             options.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
         });
+        builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>(); // before the framework's, which it replaces
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        // A query value that does not bind throws in every environment, so that the handler names the parameter; otherwise
+        // outside Development it is an empty 400.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddServiceClients();

@@ -7,6 +7,7 @@ builder.AddServiceDefaults();
 builder.AddGatewayServices();
 
 var app = builder.Build();
+app.UseExceptionHandler(); // first, so that nothing after it answers with an exception's details
 app.UseClientAddress();
 app.MapDefaultEndpoints();
 app.MapGateway();

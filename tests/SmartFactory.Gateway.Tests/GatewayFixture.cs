@@ -162,6 +162,35 @@ public sealed class GatewayFixture : IAsyncLifetime
         return Id(campaigns.EnumerateArray().Single(c => c.GetProperty("level").GetString() == level));
     }
 
+    /// <summary>A basic application of a new factory in the city, approved by the city and awaiting publicity: its id.</summary>
+    public async Task<string> ApprovedBasic(string region)
+    {
+        var campaign = await Campaign("basic");
+        var (creditCode, factory) = await RegisterFactory(region);
+        var enterprise = Enterprise(creditCode);
+        var draft = await Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/applications", enterprise, Form(campaign, factory, maturity: 2));
+        var submitted = await Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/submit", enterprise,
+            new { expectedVersion = Version(draft) });
+        await Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/review", City(region),
+            new { expectedVersion = Version(submitted), action = "approve" });
+        return Id(draft);
+    }
+
+    /// <summary>The city's draft of one working day starting today (as the notices service counts days).</summary>
+    public async Task<JsonElement> DraftNotice(string region) =>
+        await Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/notices", City(region), new
+        {
+            title = $"{region} 基础级智能工厂拟认定名单公示", applicationIds = new[] { await ApprovedBasic(region) },
+            startsOn = NoticesClock.Today.Iso(), lengthWorkingDays = 1,
+        });
+
+    public async Task<JsonElement> PublishedNotice(string region)
+    {
+        var draft = await DraftNotice(region);
+        return await Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/notices/{Id(draft)}/publish", City(region),
+            new { expectedVersion = Version(draft) });
+    }
+
     public static object Form(string campaignId, string factoryId, int maturity) => new
     {
         campaignId, factoryId,

@@ -22,35 +22,6 @@ public class NoticesApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
     private const string Objector = "张三";
     private const string Phone = "13800138000";
 
-    /// <summary>A basic application of a new factory in the city, approved by the city and awaiting publicity: its id.</summary>
-    private async Task<string> ApprovedBasic(string region)
-    {
-        var campaign = await fixture.Campaign("basic");
-        var (creditCode, factory) = await fixture.RegisterFactory(region);
-        var enterprise = fixture.Enterprise(creditCode);
-        var draft = await fixture.Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/applications", enterprise, Form(campaign, factory, maturity: 2));
-        var submitted = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/submit", enterprise,
-            new { expectedVersion = Version(draft) });
-        await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/review", fixture.City(region),
-            new { expectedVersion = Version(submitted), action = "approve" });
-        return Id(draft);
-    }
-
-    /// <summary>The city's draft of one working day starting today (as the notices service counts days).</summary>
-    private async Task<JsonElement> Draft(string region) =>
-        await fixture.Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/notices", fixture.City(region), new
-        {
-            title = $"{region} 基础级智能工厂拟认定名单公示", applicationIds = new[] { await ApprovedBasic(region) },
-            startsOn = fixture.NoticesClock.Today.Iso(), lengthWorkingDays = 1,
-        });
-
-    private async Task<JsonElement> Published(string region)
-    {
-        var draft = await Draft(region);
-        return await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/notices/{Id(draft)}/publish", fixture.City(region),
-            new { expectedVersion = Version(draft) });
-    }
-
     private static string ItemId(JsonElement notice) => Id(notice.GetProperty("items")[0]);
 
     /// <summary>An objection as a browser sends it: the fields, and each file as a part named evidence.</summary>
@@ -137,7 +108,7 @@ public class NoticesApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
     {
         var city = fixture.City("420100");
         var today = fixture.NoticesClock.Today.Iso();
-        var application = await ApprovedBasic("420100");
+        var application = await fixture.ApprovedBasic("420100");
         var created = await fixture.Send(HttpMethod.Post, "/api/v1/notices", city, new
         {
             title = "武汉市2026年度基础级智能工厂拟认定名单公示", applicationIds = new[] { application }, startsOn = today, lengthWorkingDays = 1,
@@ -214,7 +185,7 @@ public class NoticesApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
     [Fact]
     public async Task An_anonymous_or_malformed_objection_is_refused_naming_the_field()
     {
-        var notice = await Published("420500");
+        var notice = await fixture.PublishedNotice("420500");
         using var client = fixture.ClientFrom(NewClientAddress());
 
         var anonymous = await Json(await FileObjection(client, Id(notice), Objection(ItemId(notice), name: "匿名")), HttpStatusCode.BadRequest);
@@ -236,7 +207,7 @@ public class NoticesApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
     [Fact]
     public async Task Five_files_of_ten_mebibytes_go_through_in_one_objection()
     {
-        var notice = await Published("420200");
+        var notice = await fixture.PublishedNotice("420200");
         using var client = fixture.ClientFrom(NewClientAddress());
         var large = new byte[10 * 1024 * 1024];
         "%PDF-1.7\n"u8.CopyTo(large);
@@ -251,7 +222,7 @@ public class NoticesApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
     [Fact]
     public async Task A_draft_is_the_authoritys_only()
     {
-        var draft = await Draft("420600");
+        var draft = await fixture.DraftNotice("420600");
         var city = fixture.City("420600");
 
         var hidden = await fixture.Http.GetAsync($"/api/v1/notices/{Id(draft)}");
@@ -272,7 +243,7 @@ public class NoticesApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
     [Fact]
     public async Task Only_the_publishing_authority_reads_objections_and_resolutions_need_upheld()
     {
-        var notice = await Published("421000");
+        var notice = await fixture.PublishedNotice("421000");
         using var client = fixture.ClientFrom(NewClientAddress());
         await Json(await FileObjection(client, Id(notice), Objection(ItemId(notice))), HttpStatusCode.Created);
         var objection = (await fixture.Expect(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/notices/{Id(notice)}/objections", fixture.City("421000")))[0];
@@ -294,7 +265,7 @@ public class NoticesApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
     [Fact]
     public async Task The_seventh_objection_within_a_minute_from_one_client_is_refused()
     {
-        var notice = await Published("420100");
+        var notice = await fixture.PublishedNotice("420100");
         await StartOfAMinute();
         using var client = fixture.ClientFrom(NewClientAddress());
         for (var i = 0; i < ObjectionsPerMinute; i++)
@@ -312,7 +283,7 @@ public class NoticesApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
     [Fact]
     public async Task Behind_a_trusted_proxy_each_client_it_forwards_has_its_own_limit()
     {
-        var notice = await Published("420900");
+        var notice = await fixture.PublishedNotice("420900");
         // An ingress on loopback: every client's connection comes from it, each client named in X-Forwarded-For.
         await using var gateway = Gateway(("Gateway:TrustedProxies:0", "127.0.0.0/8"));
         using var ingress = gateway.HttpClient();

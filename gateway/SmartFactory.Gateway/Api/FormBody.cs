@@ -1,8 +1,9 @@
-using Microsoft.AspNetCore.Http.Features;
-
 namespace SmartFactory.Gateway.Api;
 
-/// <summary>Reads a multipart/form-data body, answering a problem when it is not one, is malformed, or is too large.</summary>
+/// <summary>
+/// Reads a multipart/form-data body. A body that is not one, or is over the route's limit, throws as it is read, and
+/// <see cref="ProblemExceptionHandler"/> answers the problem.
+/// </summary>
 public static class FormBody
 {
     public static async Task<(IFormCollection? Form, IResult? Problem)> ReadAsync(HttpRequest request)
@@ -14,15 +15,12 @@ public static class FormBody
         {
             return (await request.ReadFormAsync(request.HttpContext.RequestAborted), null);
         }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        // The multipart reader tells of a body that ends before the form's closing boundary with a bare IOException, and
+        // Kestrel of broken chunked framing, as a failing disk would (large files are buffered there): the body is by far
+        // the likelier.
+        catch (IOException e) when (e is not BadHttpRequestException && !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            var limit = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
-            return (null, Problems.Invalid(StatusCodes.Status413PayloadTooLarge, "Request too large",
-                limit is { } bytes ? $"the body may be at most {bytes / 1024 / 1024} MiB" : "the body is too large", []));
-        }
-        catch (InvalidDataException e)
-        {
-            return (null, Problems.BadRequest(new ProblemField("body", $"is not a readable multipart form: {e.Message}")));
+            throw new InvalidDataException("it ends before the form's closing boundary, or its framing is broken", e);
         }
     }
 

@@ -1,24 +1,33 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace SmartFactory.Gateway.Api;
 
-/// <summary>Reads a JSON body, answering a problem that names the field when the JSON does not fit the shape.</summary>
+/// <summary>
+/// Reads a JSON body. Text that is not JSON, or does not fit the shape, throws as it is read, and
+/// <see cref="ProblemExceptionHandler"/> answers the problem naming the field.
+/// </summary>
 public static class JsonBody
 {
+    /// <summary>Far above any record here, and below the services' 4 MiB messages, which a larger body could exceed.</summary>
+    public const int MaxBytes = 1024 * 1024;
+
     public static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonSerializerOptions options) where T : class
     {
         if (!request.HasJsonContentType())
             return (null, Problems.Invalid(StatusCodes.Status415UnsupportedMediaType, "JSON required", "send the body as application/json", []));
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBytes;
+        T? body;
         try
         {
-            var body = await JsonSerializer.DeserializeAsync<T>(request.Body, options, request.HttpContext.RequestAborted);
-            return body is null ? (null, Problems.BadRequest(new ProblemField("body", "is required"))) : (body, null);
+            body = await JsonSerializer.DeserializeAsync<T>(request.Body, options, request.HttpContext.RequestAborted);
         }
-        catch (JsonException e)
+        // Kestrel tells of some broken framing (a chunk size that overflows) with a bare IOException; from the body alone, it is the request's.
+        catch (IOException e) when (e is not BadHttpRequestException && !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            var field = e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
-            return (null, Problems.BadRequest(new ProblemField(field, "has the wrong type or an unknown value")));
+            throw new BadHttpRequestException($"the body could not be read: {e.Message}", StatusCodes.Status400BadRequest, e);
         }
+        return body is null ? (null, Problems.BadRequest(new ProblemField("body", "is required"))) : (body, null);
     }
 
     /// <summary>Reads the body and hands it to <paramref name="handle"/>, or answers the body's problem.</summary>

@@ -46,7 +46,9 @@ public static class NoticesEndpoints
             FormBody.HandleAsync(request, async form =>
             {
                 var misnamed = form.Files.Select(f => f.Name).Where(name => name != "evidence").Distinct().ToList();
-                if (misnamed.Count > 0) return Problems.BadRequest([.. misnamed.Select(name => new ProblemField(name, "files go in fields named evidence"))]);
+                if (misnamed.Count > 0) return Problems.BadRequest([.. misnamed.Select(name => name.Length == 0
+                    ? new ProblemField("body", "has a file part without a name: files go in fields named evidence")
+                    : new ProblemField(name, "files go in fields named evidence"))]);
                 var objection = new FileObjectionRequest
                 {
                     NoticeId = id, ItemId = form["itemId"].ToString(), ObjectorName = form["objectorName"].ToString(),

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Grpc.Core;
 
@@ -55,6 +56,12 @@ public static class Problems
 
     public static IResult BadRequest(params ProblemField[] fields) =>
         Invalid(StatusCodes.Status400BadRequest, "The request has invalid fields", string.Join("; ", fields.Select(f => $"{f.Field}: {f.Description}")), fields);
+
+    /// <summary>
+    /// The id every problem carries as <c>traceId</c>, and the log of its request too: the W3C trace id, by which a
+    /// trace is found across the gateway and the services, or ASP.NET Core's request id when nothing traces.
+    /// </summary>
+    public static string TraceId(HttpContext context) => Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
 
     private static string Title(StatusCode status) => status switch
     {
