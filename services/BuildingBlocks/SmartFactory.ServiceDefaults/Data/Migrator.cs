@@ -21,7 +21,8 @@ public sealed class Migrator(NpgsqlDataSource dataSource, string schema, Assembl
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_lock(hashtext(@key))", new { key = "migrations:" + schema }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_lock(hashtext(@key))", new { key = "migrations:" + schema },
+            cancellationToken: cancellationToken));
         try
         {
             await connection.ExecuteAsync(new CommandDefinition($"""
@@ -60,7 +61,8 @@ public sealed class Migrator(NpgsqlDataSource dataSource, string schema, Assembl
                     continue;
                 }
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await connection.ExecuteAsync(new CommandDefinition($"set local search_path to {schema}", transaction: transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition($"set local search_path to {schema}", transaction: transaction,
+                    cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition(
                     $"insert into {schema}.schema_migrations (version, name, checksum) values (@Version, @Name, @Checksum)",

@@ -70,7 +70,8 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
     public async Task<Notice?> GetNoticeAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<NoticeRow>(new CommandDefinition($"select {NoticeColumns} from notices where id = @id", new { id }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<NoticeRow>(new CommandDefinition($"select {NoticeColumns} from notices where id = @id", new { id },
+            cancellationToken: cancellationToken));
         return row is null ? null : row.ToDomain(await ItemsAsync(connection, [id], cancellationToken));
     }
 
@@ -82,7 +83,8 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
             : "(status <> 'Draft' or (authority_role = @role and authority_region = @region))";
         var parameters = new { role = draftsOf?.Role.ToString(), region = draftsOf?.Region, offset, limit };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition($"select count(*) from notices where {condition}", parameters, cancellationToken: cancellationToken));
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition($"select count(*) from notices where {condition}", parameters,
+            cancellationToken: cancellationToken));
         var rows = (await connection.QueryAsync<NoticeRow>(new CommandDefinition(
             $"select {NoticeColumns} from notices where {condition} order by coalesce(published_at, created_at) desc, id offset @offset limit @limit",
             parameters, cancellationToken: cancellationToken))).ToList();
@@ -125,12 +127,15 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
     /// gets the notice's objections as they stand under the notice's row lock, which an objection being filed holds
     /// for share: each objection is either counted here or refused as late, never filed and ignored.
     /// </summary>
-    public Task<Notice> CloseAsync(CallerScope caller, Notice before, Func<IReadOnlyList<ObjectionState>, CloseDecision> decide, DateTime now, CancellationToken cancellationToken) =>
+    public Task<Notice> CloseAsync(CallerScope caller, Notice before, Func<IReadOnlyList<ObjectionState>, CloseDecision> decide, DateTime now,
+        CancellationToken cancellationToken) =>
         dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync(new CommandDefinition("select 1 from notices where id = @Id for update", new { before.Id }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition("select 1 from notices where id = @Id for update", new { before.Id }, transaction,
+                cancellationToken: cancellationToken));
             var objections = (await connection.QueryAsync<ObjectionState>(new CommandDefinition(
-                "select item_id as ItemId, status from objections where notice_id = @Id", new { before.Id }, transaction, cancellationToken: cancellationToken))).ToList();
+                "select item_id as ItemId, status from objections where notice_id = @Id", new { before.Id }, transaction,
+                    cancellationToken: cancellationToken))).ToList();
             var (after, commands, filing) = decide(objections);
             await UpdateNoticeAsync(connection, transaction, before, after, cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition("update notice_items set outcome = @Outcome where id = @Id",
@@ -195,7 +200,8 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
         }
     }
 
-    private async Task<Objection> TryInsertObjectionAsync(Objection objection, IReadOnlyList<EvidenceUpload> uploads, string? idempotencyKey, DateOnly today, CancellationToken cancellationToken)
+    private async Task<Objection> TryInsertObjectionAsync(Objection objection, IReadOnlyList<EvidenceUpload> uploads, string? idempotencyKey, DateOnly today,
+        CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -219,7 +225,8 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
         }, transaction, cancellationToken: cancellationToken));
         if (inserted == 0)
         {
-            var first = await connection.QuerySingleAsync<Guid>(new CommandDefinition("select id from objections where idempotency_key = @idempotencyKey", new { idempotencyKey }, transaction, cancellationToken: cancellationToken));
+            var first = await connection.QuerySingleAsync<Guid>(new CommandDefinition("select id from objections where idempotency_key = @idempotencyKey", new { idempotencyKey }, transaction,
+                cancellationToken: cancellationToken));
             await transaction.RollbackAsync(cancellationToken);
             return (await GetObjectionAsync(first, cancellationToken))!;
         }
@@ -238,9 +245,11 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
     public async Task<Objection?> GetObjectionByKeyAsync(string idempotencyKey, CancellationToken cancellationToken) =>
         (await ObjectionsAsync("o.idempotency_key = @idempotencyKey", new { idempotencyKey }, cancellationToken)).SingleOrDefault();
 
-    public async Task<Objection?> GetObjectionAsync(Guid id, CancellationToken cancellationToken) => (await ObjectionsAsync("o.id = @id", new { id }, cancellationToken)).SingleOrDefault();
+    public async Task<Objection?> GetObjectionAsync(Guid id, CancellationToken cancellationToken) =>
+        (await ObjectionsAsync("o.id = @id", new { id }, cancellationToken)).SingleOrDefault();
 
-    public Task<IReadOnlyList<Objection>> ListObjectionsAsync(Guid noticeId, CancellationToken cancellationToken) => ObjectionsAsync("o.notice_id = @noticeId", new { noticeId }, cancellationToken);
+    public Task<IReadOnlyList<Objection>> ListObjectionsAsync(Guid noticeId, CancellationToken cancellationToken) =>
+        ObjectionsAsync("o.notice_id = @noticeId", new { noticeId }, cancellationToken);
 
     public async Task UpdateObjectionAsync(CallerScope caller, Objection before, Objection after, CancellationToken cancellationToken)
     {
@@ -249,7 +258,8 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
             var updated = await connection.ExecuteAsync(new CommandDefinition("""
                 update objections set status = @Status, resolution_reason = @ResolutionReason, resolved_at = @ResolvedAt, version = @Version
                 where id = @Id and version = @Version - 1
-                """, new { after.Id, Status = SnakeCase.Name(after.Status), after.ResolutionReason, after.ResolvedAt, after.Version }, transaction, cancellationToken: cancellationToken));
+                """, new { after.Id, Status = SnakeCase.Name(after.Status), after.ResolutionReason, after.ResolvedAt, after.Version }, transaction,
+                    cancellationToken: cancellationToken));
             if (updated == 0) throw new ConcurrencyException($"objection {after.Id} changed meanwhile; read it again");
             await audit.WriteAsync(transaction, caller, "objection." + SnakeCase.Name(after.Status), "objection", after.Id.ToString(), before, after, cancellationToken);
         }, cancellationToken);
@@ -270,7 +280,8 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
     /// Hands each due command to <paramref name="deliver"/>, one at a time, under a row lock that other replicas skip.
     /// Delivered commands are marked; failed ones wait longer each time, and a permanent refusal is kept as failed.
     /// </summary>
-    public async Task<int> DeliverDueAsync(Func<OutboxMessage, Task<(bool Delivered, bool Permanent, string? Error)>> deliver, DateTime now, int batch, CancellationToken cancellationToken)
+    public async Task<int> DeliverDueAsync(Func<OutboxMessage, Task<(bool Delivered, bool Permanent, string? Error)>> deliver, DateTime now, int batch,
+        CancellationToken cancellationToken)
     {
         var delivered = 0;
         for (var i = 0; i < batch; i++)
@@ -344,7 +355,8 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
             r.ResolutionReason, r.FiledAt, r.ResolvedAt, r.Version))];
     }
 
-    private static async Task UpdateNoticeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Notice before, Notice after, CancellationToken cancellationToken)
+    private static async Task UpdateNoticeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Notice before, Notice after,
+        CancellationToken cancellationToken)
     {
         var updated = await connection.ExecuteAsync(new CommandDefinition("""
             update notices set status = @Status, published_at = @PublishedAt, closed_at = @ClosedAt, version = @Version

@@ -56,27 +56,31 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<CampaignRow>(new CommandDefinition(
-            $"select {CampaignRow.Columns} from campaigns where @year::int is null or year = @year order by year desc, level", new { year }, cancellationToken: cancellationToken));
+            $"select {CampaignRow.Columns} from campaigns where @year::int is null or year = @year order by year desc, level", new { year },
+                cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToDomain())];
     }
 
     public async Task<Campaign?> GetCampaignAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<CampaignRow>(new CommandDefinition($"select {CampaignRow.Columns} from campaigns where id = @id", new { id }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<CampaignRow>(new CommandDefinition($"select {CampaignRow.Columns} from campaigns where id = @id", new { id },
+            cancellationToken: cancellationToken));
         return row?.ToDomain();
     }
 
     // ----- applications
 
     /// <summary>What the application rules need to know about the factory and its enterprise today.</summary>
-    public async Task<ApplicantStanding> StandingAsync(Factory factory, Level level, Guid? excludeApplication, bool factoryInProvince, DateOnly today, CancellationToken cancellationToken)
+    public async Task<ApplicantStanding> StandingAsync(Factory factory, Level level, Guid? excludeApplication, bool factoryInProvince, DateOnly today,
+        CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var current = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
             "select level from recognitions where factory_id = @FactoryId and status = 'Active'", new { FactoryId = factory.Id }, cancellationToken: cancellationToken));
         var ban = await connection.QuerySingleOrDefaultAsync<DateOnly?>(new CommandDefinition(
-            "select ban_until from recognitions where enterprise_id = @EnterpriseId and ban_until > @today order by ban_until desc limit 1", new { factory.EnterpriseId, today }, cancellationToken: cancellationToken));
+            "select ban_until from recognitions where enterprise_id = @EnterpriseId and ban_until > @today order by ban_until desc limit 1", new { factory.EnterpriseId, today },
+                cancellationToken: cancellationToken));
         // Open, or approved with its recognition still to come (pending publicity, or a leading one in cultivation).
         var other = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition("""
             select a.id from applications a left join recognitions r on r.application_id = a.id
@@ -94,11 +98,13 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
         parameters.Add("id", id);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<ApplicationRow>(new CommandDefinition(
-            $"select {ApplicationRow.Columns} from applications x {Joins} where x.id = @id and {ScopeSql.Factories(caller)}", parameters, cancellationToken: cancellationToken));
+            $"select {ApplicationRow.Columns} from applications x {Joins} where x.id = @id and {ScopeSql.Factories(caller)}", parameters,
+                cancellationToken: cancellationToken));
         return row?.ToNamed();
     }
 
-    public async Task<(IReadOnlyList<Named<Application>> Items, int Total)> ListApplicationsAsync(CallerScope caller, ApplicationFilter filter, int offset, int limit, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<Named<Application>> Items, int Total)> ListApplicationsAsync(CallerScope caller, ApplicationFilter filter, int offset, int limit,
+        CancellationToken cancellationToken)
     {
         var parameters = ScopeSql.Parameters(caller);
         var where = new List<string> { ScopeSql.Factories(caller) };
@@ -143,9 +149,11 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
         {
             if (quota is { } limit && after.RecommendedBy is { } recommender)
             {
-                await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(hashtext(@key))", new { key = $"quota:{after.CampaignId}:{recommender}" }, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(hashtext(@key))", new { key = $"quota:{after.CampaignId}:{recommender}" }, transaction,
+                    cancellationToken: cancellationToken));
                 var used = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                    "select count(*) from applications where campaign_id = @CampaignId and recommended_by = @recommender", new { after.CampaignId, recommender }, transaction, cancellationToken: cancellationToken));
+                    "select count(*) from applications where campaign_id = @CampaignId and recommended_by = @recommender", new { after.CampaignId, recommender }, transaction,
+                        cancellationToken: cancellationToken));
                 if (used >= limit) throw new RuleViolationException([$"the quota of {recommender} in this campaign ({limit}) is used up"]);
             }
             var updated = await connection.ExecuteAsync(new CommandDefinition("""
@@ -169,7 +177,8 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "select count(*) from applications where campaign_id = @campaignId and recommended_by = @recommender", new { campaignId, recommender }, cancellationToken: cancellationToken));
+            "select count(*) from applications where campaign_id = @campaignId and recommended_by = @recommender", new { campaignId, recommender },
+                cancellationToken: cancellationToken));
     }
 
     // ----- recognitions
@@ -180,7 +189,8 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
     public async Task<Named<Recognition>?> GetRecognitionOfApplicationAsync(CallerScope caller, Guid applicationId, CancellationToken cancellationToken) =>
         (await QueryRecognitionsAsync(caller, "x.application_id = @application", p => p.Add("application", applicationId), cancellationToken)).SingleOrDefault();
 
-    public async Task<(IReadOnlyList<Named<Recognition>> Items, int Total)> ListRecognitionsAsync(CallerScope caller, RecognitionFilter filter, int offset, int limit, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<Named<Recognition>> Items, int Total)> ListRecognitionsAsync(CallerScope caller, RecognitionFilter filter, int offset, int limit,
+        CancellationToken cancellationToken)
     {
         var parameters = ScopeSql.Parameters(caller);
         var where = new List<string> { ScopeSql.Factories(caller) };
@@ -288,18 +298,21 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
             select sequence, entity_type as EntityType, entity_id as EntityId, kind, payload::text as Payload, at
             from changes where sequence > @afterSequence order by sequence limit @limit
             """, new { afterSequence, limit }, cancellationToken: cancellationToken));
-        var last = await connection.ExecuteScalarAsync<long>(new CommandDefinition("select coalesce(max(sequence), 0) from changes", cancellationToken: cancellationToken));
+        var last = await connection.ExecuteScalarAsync<long>(new CommandDefinition("select coalesce(max(sequence), 0) from changes",
+            cancellationToken: cancellationToken));
         return ([.. rows], last);
     }
 
-    private async Task<IReadOnlyList<Named<Recognition>>> QueryRecognitionsAsync(CallerScope? caller, string condition, Action<DynamicParameters> add, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Named<Recognition>>> QueryRecognitionsAsync(CallerScope? caller, string condition, Action<DynamicParameters> add,
+        CancellationToken cancellationToken)
     {
         var parameters = caller is null ? new DynamicParameters() : ScopeSql.Parameters(caller);
         add(parameters);
         var scope = caller is null ? "true" : ScopeSql.Factories(caller);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<RecognitionRow>(new CommandDefinition(
-            $"select {RecognitionRow.Columns} from recognitions x {Joins} where {condition} and {scope} order by x.updated_at desc, x.id", parameters, cancellationToken: cancellationToken));
+            $"select {RecognitionRow.Columns} from recognitions x {Joins} where {condition} and {scope} order by x.updated_at desc, x.id", parameters,
+                cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToNamed())];
     }
 

@@ -34,8 +34,10 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource, ChangeRecorder ch
     {
         if (reference is not null) return reference;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var regions = await connection.QueryAsync<Region>(new CommandDefinition("select code, name, parent_code as ParentCode from regions order by code", cancellationToken: cancellationToken));
-        var industries = await connection.QueryAsync<Industry>(new CommandDefinition("select code, name from industries order by code", cancellationToken: cancellationToken));
+        var regions = await connection.QueryAsync<Region>(new CommandDefinition("select code, name, parent_code as ParentCode from regions order by code",
+            cancellationToken: cancellationToken));
+        var industries = await connection.QueryAsync<Industry>(new CommandDefinition("select code, name from industries order by code",
+            cancellationToken: cancellationToken));
         return reference = new ReferenceData([.. regions], [.. industries]);
     }
 
@@ -49,7 +51,8 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource, ChangeRecorder ch
         return row?.ToDomain();
     }
 
-    public async Task<(IReadOnlyList<Enterprise> Items, int Total)> ListEnterprisesAsync(CallerScope caller, EnterpriseFilter filter, int offset, int limit, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<Enterprise> Items, int Total)> ListEnterprisesAsync(CallerScope caller, EnterpriseFilter filter, int offset, int limit,
+        CancellationToken cancellationToken)
     {
         var parameters = ScopeSql.Parameters(caller);
         var where = new List<string> { ScopeSql.Enterprises(caller) };
@@ -103,7 +106,8 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource, ChangeRecorder ch
             parameters, cancellationToken: cancellationToken));
     }
 
-    public async Task<(IReadOnlyList<Factory> Items, int Total)> ListFactoriesAsync(CallerScope caller, FactoryFilter filter, int offset, int limit, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<Factory> Items, int Total)> ListFactoriesAsync(CallerScope caller, FactoryFilter filter, int offset, int limit,
+        CancellationToken cancellationToken)
     {
         var (condition, parameters) = FactoryQuery(caller, filter);
         var (rows, total) = await PageQuery.RunAsync<Factory>(dataSource, FactoryColumns, "factories f join enterprises e on e.id = f.enterprise_id",

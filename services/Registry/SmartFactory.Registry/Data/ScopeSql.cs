@@ -39,8 +39,10 @@ internal static class PageQuery
         parameters.Add("offset", offset);
         parameters.Add("limit", limit);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition($"select count(*) from {from} where {condition}", parameters, cancellationToken: cancellationToken));
-        var rows = await connection.QueryAsync<TRow>(new CommandDefinition($"select {columns} from {from} where {condition} order by {order} offset @offset limit @limit", parameters, cancellationToken: cancellationToken));
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition($"select count(*) from {from} where {condition}", parameters,
+            cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<TRow>(new CommandDefinition($"select {columns} from {from} where {condition} order by {order} offset @offset limit @limit", parameters,
+            cancellationToken: cancellationToken));
         return ([.. rows], total);
     }
 }
