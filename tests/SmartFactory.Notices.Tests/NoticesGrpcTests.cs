@@ -263,7 +263,7 @@ public class NoticesGrpcTests(NoticesFixture fixture) : IClassFixture<NoticesFix
         var lastDay = new DateOnly(2025, 7, 14);
         fixture.Clock.SetChinaDate(lastDay);
         var store = fixture.Notices.Services.GetRequiredService<NoticesStore>();
-        var read = (await store.GetNoticeAsync(Guid.Parse(notice.Id)))!;
+        var read = (await store.GetNoticeAsync(Guid.Parse(notice.Id), CancellationToken.None))!;
         var objection = Domain.Objection.File(read, notice.Items[0].Id, "张三", "13800138000", "", "该工厂未建成所列场景", [], lastDay,
             Guid.CreateVersion7(), Domain.Objection.NewReceiptNumber(lastDay), DateTime.UtcNow);
         // ...and the notice closes (just after midnight) before the objection is stored.
@@ -272,7 +272,7 @@ public class NoticesGrpcTests(NoticesFixture fixture) : IClassFixture<NoticesFix
         Assert.Equal(1, await fixture.Jobs.RelayOnceAsync());
 
         var late = await Assert.ThrowsAsync<RuleViolationException>(() =>
-            store.InsertObjectionAsync(objection, [], null, lastDay, () => Domain.Objection.NewReceiptNumber(lastDay)));
+            store.InsertObjectionAsync(objection, [], null, lastDay, () => Domain.Objection.NewReceiptNumber(lastDay), CancellationToken.None));
         Assert.Equal("the publicity period ended on 2025-07-14; objections are no longer accepted", Assert.Single(late.Rules));
         Assert.Equal(0, await fixture.Database.ScalarAsync<int>($"select count(*) from notices.objections where notice_id = '{notice.Id}'"));
     }
@@ -318,16 +318,16 @@ public class NoticesGrpcTests(NoticesFixture fixture) : IClassFixture<NoticesFix
         fixture.Clock.SetChinaDate(today);
         var first = await Object(notice.Id, notice.Items[0].Id);
         var store = fixture.Notices.Services.GetRequiredService<NoticesStore>();
-        var read = (await store.GetNoticeAsync(Guid.Parse(notice.Id)))!;
+        var read = (await store.GetNoticeAsync(Guid.Parse(notice.Id), CancellationToken.None))!;
         Domain.Objection Drawing(string receiptNumber) => Domain.Objection.File(read, notice.Items[0].Id, "李四", "13900139000", "", "申报数据不实", [],
             today, Guid.CreateVersion7(), receiptNumber, DateTime.UtcNow);
         var fresh = first.ReceiptNumber == "YY-20241105-000042" ? "YY-20241105-000043" : "YY-20241105-000042";
 
         var draws = new Queue<string>([first.ReceiptNumber, fresh]);
-        var stored = await store.InsertObjectionAsync(Drawing(first.ReceiptNumber), [], null, today, draws.Dequeue);
+        var stored = await store.InsertObjectionAsync(Drawing(first.ReceiptNumber), [], null, today, draws.Dequeue, CancellationToken.None);
         Assert.Equal(fresh, stored.ReceiptNumber);
         Assert.Empty(draws);
-        Assert.Equal(fresh, (await store.GetObjectionAsync(stored.Id))!.ReceiptNumber);
+        Assert.Equal(fresh, (await store.GetObjectionAsync(stored.Id, CancellationToken.None))!.ReceiptNumber);
 
         // Drawn taken three times more: an error, not a loop.
         var redraws = 0;
@@ -335,7 +335,7 @@ public class NoticesGrpcTests(NoticesFixture fixture) : IClassFixture<NoticesFix
         {
             redraws++;
             return first.ReceiptNumber;
-        }));
+        }, CancellationToken.None));
         Assert.Equal((PostgresErrorCodes.UniqueViolation, 3), (error.SqlState, redraws));
     }
 

@@ -195,4 +195,50 @@ public class RegistryGrpcTests(RegistryFixture registry) : IClassFixture<Registr
             registry.Database.ScalarAsync<int>("select count(*) from registry.audit_log"))
         .ContinueWith(t => (t.Result[0], t.Result[1], t.Result[2]));
 
+    [Fact]
+    public async Task A_call_whose_deadline_passes_cancels_its_query_in_the_database()
+    {
+        var enterprise = await registry.RegisterEnterprise(registry.Province, "420100");
+        // The test holds the enterprise's row, so the service's update waits for it in PostgreSQL.
+        await using var holder = new Npgsql.NpgsqlConnection(registry.Database.ConnectionString);
+        await holder.OpenAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        await using (var command = new Npgsql.NpgsqlCommand($"select 1 from registry.enterprises where id = '{enterprise.Id}' for update", holder, transaction))
+            await command.ExecuteNonQueryAsync();
+
+        using var channel = registry.Host.GrpcChannel();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var call = channel.CreateCallInvoker().Unary<UpdateEnterpriseRequest, Enterprise>(Find("UpdateEnterprise", RegistryService.Descriptor), new()
+        {
+            Id = enterprise.Id, ExpectedVersion = 1, Name = "等锁的企业", RegionCode = "420100", IndustryCode = "36",
+            Size = EnterpriseSize.Large, Nature = EnterpriseNature.Private,
+        }, registry.Province, deadline: TimeSpan.FromSeconds(1));
+        Assert.True(await Eventually(async () => await UpdatesWaitingForALock() == 1), "the service's update never waited for the row");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => call);
+        Assert.True(error.StatusCode is StatusCode.DeadlineExceeded or StatusCode.Cancelled, $"answered {error.StatusCode}");
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"the call took {started.Elapsed}");
+        // The row is still held: the update is gone only if the call's token cancelled it in PostgreSQL.
+        Assert.True(await Eventually(async () => await UpdatesWaitingForALock() == 0), "the service's update still waits after its deadline");
+
+        await transaction.RollbackAsync();
+        Assert.Equal(1, await registry.Database.ScalarAsync<int>($"select version from registry.enterprises where id = '{enterprise.Id}'"));
+        Assert.Equal(0, await registry.Database.ScalarAsync<int>(
+            $"select count(*) from registry.audit_log where entity_id = '{enterprise.Id}' and action = 'enterprise.updated'"));
+
+        Task<long> UpdatesWaitingForALock() => registry.Database.ScalarAsync<long>("""
+            select count(*) from pg_stat_activity
+            where datname = current_database() and pid <> pg_backend_pid() and wait_event_type = 'Lock' and query like 'update enterprises %'
+            """);
+    }
+
+    private static async Task<bool> Eventually(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            if (await condition()) return true;
+            await Task.Delay(50);
+        }
+        return false;
+    }
 }

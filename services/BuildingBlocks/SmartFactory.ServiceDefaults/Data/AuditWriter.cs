@@ -16,14 +16,14 @@ public sealed class AuditWriter(TimeProvider time)
     };
 
     public Task WriteAsync(NpgsqlTransaction transaction, CallerScope caller, string action, string entityType,
-        string entityId, object? before, object? after) =>
+        string entityId, object? before, object? after, CancellationToken cancellationToken) =>
         WriteAsync(transaction, caller.Subject, caller.Name, caller.Role.ToString().ToLowerInvariant(), caller.CreditCode ?? caller.Region,
-            action, entityType, entityId, before, after);
+            action, entityType, entityId, before, after, cancellationToken);
 
     /// <summary>For actors without a token: the public filing an objection or a report.</summary>
     public Task WriteAsync(NpgsqlTransaction transaction, string actor, string actorName, string actorRole, string actorScope, string action,
-        string entityType, string entityId, object? before, object? after) =>
-        transaction.Connection!.ExecuteAsync("""
+        string entityType, string entityId, object? before, object? after, CancellationToken cancellationToken) =>
+        transaction.Connection!.ExecuteAsync(new CommandDefinition("""
             insert into audit_log (at, actor, actor_name, actor_role, actor_scope, action, entity_type, entity_id, before, after)
             values (@At, @Actor, @ActorName, @ActorRole, @ActorScope, @Action, @EntityType, @EntityId, @Before::jsonb, @After::jsonb)
             """,
@@ -40,5 +40,5 @@ public sealed class AuditWriter(TimeProvider time)
                 Before = before is null ? null : JsonSerializer.Serialize(before, Json),
                 After = after is null ? null : JsonSerializer.Serialize(after, Json),
             },
-            transaction);
+            transaction, cancellationToken: cancellationToken));
 }

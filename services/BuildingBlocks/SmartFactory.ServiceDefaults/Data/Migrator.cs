@@ -21,10 +21,11 @@ public sealed class Migrator(NpgsqlDataSource dataSource, string schema, Assembl
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync("select pg_advisory_lock(hashtext(@key))", new { key = "migrations:" + schema });
+        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_lock(hashtext(@key))", new { key = "migrations:" + schema },
+            cancellationToken: cancellationToken));
         try
         {
-            await connection.ExecuteAsync($"""
+            await connection.ExecuteAsync(new CommandDefinition($"""
                 create schema if not exists {schema};
                 create table if not exists {schema}.schema_migrations (
                     version int primary key,
@@ -45,9 +46,9 @@ public sealed class Migrator(NpgsqlDataSource dataSource, string schema, Assembl
                     before jsonb,
                     after jsonb);
                 create index if not exists audit_log_entity on {schema}.audit_log (entity_type, entity_id);
-                """);
-            var applied = (await connection.QueryAsync<(int Version, string Name, string Checksum)>(
-                $"select version, name, checksum from {schema}.schema_migrations")).ToDictionary(m => m.Version);
+                """, cancellationToken: cancellationToken));
+            var applied = (await connection.QueryAsync<(int Version, string Name, string Checksum)>(new CommandDefinition(
+                $"select version, name, checksum from {schema}.schema_migrations", cancellationToken: cancellationToken))).ToDictionary(m => m.Version);
 
             var count = 0;
             foreach (var migration in Migrations)
@@ -60,11 +61,12 @@ public sealed class Migrator(NpgsqlDataSource dataSource, string schema, Assembl
                     continue;
                 }
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await connection.ExecuteAsync($"set local search_path to {schema}", transaction: transaction);
-                await connection.ExecuteAsync(migration.Sql, transaction: transaction);
-                await connection.ExecuteAsync(
+                await connection.ExecuteAsync(new CommandDefinition($"set local search_path to {schema}", transaction: transaction,
+                    cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(
                     $"insert into {schema}.schema_migrations (version, name, checksum) values (@Version, @Name, @Checksum)",
-                    migration, transaction);
+                    migration, transaction, cancellationToken: cancellationToken));
                 await transaction.CommitAsync(cancellationToken);
                 logger.LogInformation("Applied migration {Version:D4}_{Name} to {Schema}", migration.Version, migration.Name, schema);
                 count++;
@@ -73,7 +75,9 @@ public sealed class Migrator(NpgsqlDataSource dataSource, string schema, Assembl
         }
         finally
         {
-            await connection.ExecuteAsync("select pg_advisory_unlock(hashtext(@key))", new { key = "migrations:" + schema });
+            // Not cancelled: the lock is given back even when the start was cancelled.
+            await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_unlock(hashtext(@key))", new { key = "migrations:" + schema },
+                cancellationToken: CancellationToken.None));
         }
     }
 

@@ -9,7 +9,7 @@ namespace SmartFactory.ServiceDefaults.Data;
 public static class Transactions
 {
     public static Task InTransactionAsync(this NpgsqlDataSource dataSource, Func<NpgsqlConnection, NpgsqlTransaction, Task> write,
-        CancellationToken cancellationToken = default) =>
+        CancellationToken cancellationToken) =>
         dataSource.InTransactionAsync(async (connection, transaction) =>
         {
             await write(connection, transaction);
@@ -17,7 +17,7 @@ public static class Transactions
         }, cancellationToken);
 
     public static async Task<T> InTransactionAsync<T>(this NpgsqlDataSource dataSource, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

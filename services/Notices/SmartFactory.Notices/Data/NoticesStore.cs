@@ -44,49 +44,51 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
         created_at as CreatedAt
         """;
 
-    public async Task InsertNoticeAsync(CallerScope caller, Notice notice)
+    public async Task InsertNoticeAsync(CallerScope caller, Notice notice, CancellationToken cancellationToken)
     {
         await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync("""
+            await connection.ExecuteAsync(new CommandDefinition("""
                 insert into notices (id, title, level, authority_role, authority_region, status, starts_on, length_working_days, ends_on, version, created_at)
                 values (@Id, @Title, @Level, @AuthorityRole, @AuthorityRegion, @Status, @StartsOn, @LengthWorkingDays, @EndsOn, @Version, @CreatedAt)
                 """, new
             {
                 notice.Id, notice.Title, Level = (int)notice.Level, AuthorityRole = notice.AuthorityRole.ToString(), notice.AuthorityRegion,
                 Status = notice.Status.ToString(), notice.StartsOn, notice.LengthWorkingDays, notice.EndsOn, notice.Version, notice.CreatedAt,
-            }, transaction);
-            await connection.ExecuteAsync("""
+            }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition("""
                 insert into notice_items (id, notice_id, position, application_id, enterprise_name, factory_name, region_code, industry_code, level)
                 values (@Id, @NoticeId, @Position, @ApplicationId, @EnterpriseName, @FactoryName, @RegionCode, @IndustryCode, @Level)
                 """, notice.Items.Select(i => new
             {
                 i.Id, NoticeId = notice.Id, i.Position, i.ApplicationId, i.EnterpriseName, i.FactoryName, i.RegionCode, i.IndustryCode, Level = (int)i.Level,
-            }), transaction);
-            await audit.WriteAsync(transaction, caller, "notice.drafted", "notice", notice.Id.ToString(), null, notice);
-        });
+            }), transaction, cancellationToken: cancellationToken));
+            await audit.WriteAsync(transaction, caller, "notice.drafted", "notice", notice.Id.ToString(), null, notice, cancellationToken);
+        }, cancellationToken);
     }
 
-    public async Task<Notice?> GetNoticeAsync(Guid id)
+    public async Task<Notice?> GetNoticeAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<NoticeRow>($"select {NoticeColumns} from notices where id = @id", new { id });
-        return row is null ? null : row.ToDomain(await ItemsAsync(connection, [id]));
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<NoticeRow>(new CommandDefinition($"select {NoticeColumns} from notices where id = @id", new { id },
+            cancellationToken: cancellationToken));
+        return row is null ? null : row.ToDomain(await ItemsAsync(connection, [id], cancellationToken));
     }
 
     /// <summary>Published and closed notices, newest first; with an authority, its drafts too.</summary>
-    public async Task<(IReadOnlyList<Notice> Items, int Total)> ListNoticesAsync(CallerScope? draftsOf, int offset, int limit)
+    public async Task<(IReadOnlyList<Notice> Items, int Total)> ListNoticesAsync(CallerScope? draftsOf, int offset, int limit, CancellationToken cancellationToken)
     {
         var condition = draftsOf is null
             ? "status <> 'Draft'"
             : "(status <> 'Draft' or (authority_role = @role and authority_region = @region))";
         var parameters = new { role = draftsOf?.Role.ToString(), region = draftsOf?.Region, offset, limit };
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var total = await connection.ExecuteScalarAsync<int>($"select count(*) from notices where {condition}", parameters);
-        var rows = (await connection.QueryAsync<NoticeRow>(
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition($"select count(*) from notices where {condition}", parameters,
+            cancellationToken: cancellationToken));
+        var rows = (await connection.QueryAsync<NoticeRow>(new CommandDefinition(
             $"select {NoticeColumns} from notices where {condition} order by coalesce(published_at, created_at) desc, id offset @offset limit @limit",
-            parameters)).ToList();
-        var items = await ItemsAsync(connection, [.. rows.Select(r => r.Id)]);
+            parameters, cancellationToken: cancellationToken))).ToList();
+        var items = await ItemsAsync(connection, [.. rows.Select(r => r.Id)], cancellationToken);
         return ([.. rows.Select(r => r.ToDomain(items))], total);
     }
 
@@ -94,30 +96,30 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
     /// Applications listed by a published notice still running: an application is publicized by one notice at a time.
     /// A draft reserves nothing (it may go stale and never be published); publishing checks again.
     /// </summary>
-    public async Task<IReadOnlyList<Guid>> ApplicationsInPublishedNoticesAsync(IReadOnlyList<Guid> applicationIds)
+    public async Task<IReadOnlyList<Guid>> ApplicationsInPublishedNoticesAsync(IReadOnlyList<Guid> applicationIds, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return [.. await PublishedElsewhereAsync(connection, null, null, applicationIds)];
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await PublishedElsewhereAsync(connection, null, null, applicationIds, cancellationToken)];
     }
 
     /// <summary>Publishes the notice unless another published notice lists one of its applications meanwhile.</summary>
-    public async Task PublishAsync(CallerScope caller, Notice before, Notice after)
+    public async Task PublishAsync(CallerScope caller, Notice before, Notice after, CancellationToken cancellationToken)
     {
         await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
             // Two drafts may list the same application. A lock per application, taken in one order, makes a concurrent
             // publish of the other draft wait for this commit and then see this notice below.
             var applications = after.Items.Select(i => i.ApplicationId).Distinct().Order().ToArray();
-            await connection.ExecuteAsync("""
+            await connection.ExecuteAsync(new CommandDefinition("""
                 select pg_advisory_xact_lock(hashtextextended('notices.application:' || id::text, 0))
                 from (select id from unnest(@applications) as a(id) order by id) sorted
-                """, new { applications }, transaction);
-            var taken = await PublishedElsewhereAsync(connection, transaction, after.Id, applications);
+                """, new { applications }, transaction, cancellationToken: cancellationToken));
+            var taken = await PublishedElsewhereAsync(connection, transaction, after.Id, applications, cancellationToken);
             if (taken.Count > 0)
                 throw new RuleViolationException([.. taken.Select(id => $"application {id} is already listed by another published notice that has not closed")]);
-            await UpdateNoticeAsync(connection, transaction, before, after);
-            await audit.WriteAsync(transaction, caller, "notice.published", "notice", after.Id.ToString(), before, after);
-        });
+            await UpdateNoticeAsync(connection, transaction, before, after, cancellationToken);
+            await audit.WriteAsync(transaction, caller, "notice.published", "notice", after.Id.ToString(), before, after, cancellationToken);
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -125,46 +127,49 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
     /// gets the notice's objections as they stand under the notice's row lock, which an objection being filed holds
     /// for share: each objection is either counted here or refused as late, never filed and ignored.
     /// </summary>
-    public Task<Notice> CloseAsync(CallerScope caller, Notice before, Func<IReadOnlyList<ObjectionState>, CloseDecision> decide, DateTime now) =>
+    public Task<Notice> CloseAsync(CallerScope caller, Notice before, Func<IReadOnlyList<ObjectionState>, CloseDecision> decide, DateTime now,
+        CancellationToken cancellationToken) =>
         dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync("select 1 from notices where id = @Id for update", new { before.Id }, transaction);
-            var objections = (await connection.QueryAsync<ObjectionState>(
-                "select item_id as ItemId, status from objections where notice_id = @Id", new { before.Id }, transaction)).ToList();
+            await connection.ExecuteAsync(new CommandDefinition("select 1 from notices where id = @Id for update", new { before.Id }, transaction,
+                cancellationToken: cancellationToken));
+            var objections = (await connection.QueryAsync<ObjectionState>(new CommandDefinition(
+                "select item_id as ItemId, status from objections where notice_id = @Id", new { before.Id }, transaction,
+                    cancellationToken: cancellationToken))).ToList();
             var (after, commands, filing) = decide(objections);
-            await UpdateNoticeAsync(connection, transaction, before, after);
-            await connection.ExecuteAsync("update notice_items set outcome = @Outcome where id = @Id",
-                after.Items.Select(i => new { i.Id, Outcome = i.Outcome is { } o ? SnakeCase.Name(o) : null }), transaction);
-            await connection.ExecuteAsync("""
+            await UpdateNoticeAsync(connection, transaction, before, after, cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition("update notice_items set outcome = @Outcome where id = @Id",
+                after.Items.Select(i => new { i.Id, Outcome = i.Outcome is { } o ? SnakeCase.Name(o) : null }), transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition("""
                 insert into outbox (id, kind, payload, created_at, next_attempt_at) values (@Id, @Kind, @Payload::jsonb, @now, @now)
                 """, commands.Select(c => new { Id = Guid.CreateVersion7(), Kind = SnakeCase.Name(c.Kind), Payload = JsonSerializer.Serialize(c, Json), now }),
-                transaction);
+                transaction, cancellationToken: cancellationToken));
             if (filing is not null)
-                await connection.ExecuteAsync("""
+                await connection.ExecuteAsync(new CommandDefinition("""
                     insert into filings (id, notice_id, notice_title, level, from_region, to_region, items_took_effect, items_rejected, filed_at)
                     values (@Id, @NoticeId, @NoticeTitle, @Level, @FromRegion, @ToRegion, @ItemsTookEffect, @ItemsRejected, @FiledAt)
-                    """, filing, transaction);
-            await audit.WriteAsync(transaction, caller, "notice.closed", "notice", after.Id.ToString(), before, after);
+                    """, filing, transaction, cancellationToken: cancellationToken));
+            await audit.WriteAsync(transaction, caller, "notice.closed", "notice", after.Id.ToString(), before, after, cancellationToken);
             return after;
-        });
+        }, cancellationToken);
 
-    public async Task<IReadOnlyList<Notice>> NoticesToCloseAsync(DateOnly today)
+    public async Task<IReadOnlyList<Notice>> NoticesToCloseAsync(DateOnly today, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var rows = (await connection.QueryAsync<NoticeRow>($"select {NoticeColumns} from notices where status = 'Published' and ends_on < @today",
-            new { today })).ToList();
-        var items = await ItemsAsync(connection, [.. rows.Select(r => r.Id)]);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<NoticeRow>(new CommandDefinition($"select {NoticeColumns} from notices where status = 'Published' and ends_on < @today",
+            new { today }, cancellationToken: cancellationToken))).ToList();
+        var items = await ItemsAsync(connection, [.. rows.Select(r => r.Id)], cancellationToken);
         return [.. rows.Select(r => r.ToDomain(items))];
     }
 
-    public async Task<IReadOnlyList<Filing>> ListFilingsAsync(string toRegion)
+    public async Task<IReadOnlyList<Filing>> ListFilingsAsync(string toRegion, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return [.. await connection.QueryAsync<Filing>("""
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<Filing>(new CommandDefinition("""
             select id, notice_id as NoticeId, notice_title as NoticeTitle, level, from_region as FromRegion, to_region as ToRegion,
                 items_took_effect as ItemsTookEffect, items_rejected as ItemsRejected, filed_at as FiledAt
             from filings where to_region = @toRegion order by filed_at desc
-            """, new { toRegion })];
+            """, new { toRegion }, cancellationToken: cancellationToken))];
     }
 
     // ----- objections
@@ -179,13 +184,13 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
     /// A receipt number taken already is replaced by <paramref name="newReceiptNumber"/>, up to three times.
     /// </summary>
     public async Task<Objection> InsertObjectionAsync(Objection objection, IReadOnlyList<EvidenceUpload> uploads, string? idempotencyKey, DateOnly today,
-        Func<string> newReceiptNumber)
+        Func<string> newReceiptNumber, CancellationToken cancellationToken)
     {
         for (var retry = 0; ; retry++)
         {
             try
             {
-                return await TryInsertObjectionAsync(objection, uploads, idempotencyKey, today);
+                return await TryInsertObjectionAsync(objection, uploads, idempotencyKey, today, cancellationToken);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "objections_receipt_number_key"
                 && retry < ReceiptNumberRetries)
@@ -195,17 +200,18 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
         }
     }
 
-    private async Task<Objection> TryInsertObjectionAsync(Objection objection, IReadOnlyList<EvidenceUpload> uploads, string? idempotencyKey, DateOnly today)
+    private async Task<Objection> TryInsertObjectionAsync(Objection objection, IReadOnlyList<EvidenceUpload> uploads, string? idempotencyKey, DateOnly today,
+        CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // For share: objections do not wait for each other, but a close (for update) waits for this one to commit and
         // counts it, and this one waits for a close to commit and then sees the notice closed.
-        var notice = await connection.QuerySingleAsync<NoticeState>("select status, ends_on as EndsOn from notices where id = @NoticeId for share",
-            new { objection.NoticeId }, transaction);
+        var notice = await connection.QuerySingleAsync<NoticeState>(new CommandDefinition("select status, ends_on as EndsOn from notices where id = @NoticeId for share",
+            new { objection.NoticeId }, transaction, cancellationToken: cancellationToken));
         if (notice.Status != nameof(NoticeStatus.Published) || today > notice.EndsOn)
             throw new RuleViolationException([$"the publicity period ended on {notice.EndsOn:yyyy-MM-dd}; objections are no longer accepted"]);
-        var inserted = await connection.ExecuteAsync("""
+        var inserted = await connection.ExecuteAsync(new CommandDefinition("""
             insert into objections (id, receipt_number, notice_id, item_id, objector_name, contact_phone, organisation, grounds, status,
                 resolution_reason, filed_at, version, idempotency_key)
             values (@Id, @ReceiptNumber, @NoticeId, @ItemId, @ObjectorName, @ContactPhone, @Organisation, @Grounds, @Status,
@@ -216,51 +222,55 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
             objection.Id, objection.ReceiptNumber, objection.NoticeId, objection.ItemId, objection.ObjectorName, objection.ContactPhone,
             objection.Organisation, objection.Grounds, Status = SnakeCase.Name(objection.Status), objection.ResolutionReason, objection.FiledAt, objection.Version,
             IdempotencyKey = idempotencyKey,
-        }, transaction);
+        }, transaction, cancellationToken: cancellationToken));
         if (inserted == 0)
         {
-            var first = await connection.QuerySingleAsync<Guid>("select id from objections where idempotency_key = @idempotencyKey", new { idempotencyKey }, transaction);
-            await transaction.RollbackAsync();
-            return (await GetObjectionAsync(first))!;
+            var first = await connection.QuerySingleAsync<Guid>(new CommandDefinition("select id from objections where idempotency_key = @idempotencyKey", new { idempotencyKey }, transaction,
+                cancellationToken: cancellationToken));
+            await transaction.RollbackAsync(cancellationToken);
+            return (await GetObjectionAsync(first, cancellationToken))!;
         }
-        await connection.ExecuteAsync("""
+        await connection.ExecuteAsync(new CommandDefinition("""
             insert into evidence (id, objection_id, file_name, content_type, size, sha256, content)
             values (@Id, @ObjectionId, @FileName, @ContentType, @Size, @Sha256, @Content)
             """, objection.Evidence.Select((e, i) => new { e.Id, ObjectionId = objection.Id, e.FileName, e.ContentType, e.Size, e.Sha256, uploads[i].Content }),
-            transaction);
+            transaction, cancellationToken: cancellationToken));
         // The audit names the objector: it is read by officials only, like the objection itself.
         await audit.WriteAsync(transaction, "public", objection.ObjectorName, "public", "", "objection.filed", "objection", objection.Id.ToString(), null,
-            objection);
-        await transaction.CommitAsync();
+            objection, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return objection;
     }
 
-    public async Task<Objection?> GetObjectionByKeyAsync(string idempotencyKey) =>
-        (await ObjectionsAsync("o.idempotency_key = @idempotencyKey", new { idempotencyKey })).SingleOrDefault();
+    public async Task<Objection?> GetObjectionByKeyAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        (await ObjectionsAsync("o.idempotency_key = @idempotencyKey", new { idempotencyKey }, cancellationToken)).SingleOrDefault();
 
-    public async Task<Objection?> GetObjectionAsync(Guid id) => (await ObjectionsAsync("o.id = @id", new { id })).SingleOrDefault();
+    public async Task<Objection?> GetObjectionAsync(Guid id, CancellationToken cancellationToken) =>
+        (await ObjectionsAsync("o.id = @id", new { id }, cancellationToken)).SingleOrDefault();
 
-    public Task<IReadOnlyList<Objection>> ListObjectionsAsync(Guid noticeId) => ObjectionsAsync("o.notice_id = @noticeId", new { noticeId });
+    public Task<IReadOnlyList<Objection>> ListObjectionsAsync(Guid noticeId, CancellationToken cancellationToken) =>
+        ObjectionsAsync("o.notice_id = @noticeId", new { noticeId }, cancellationToken);
 
-    public async Task UpdateObjectionAsync(CallerScope caller, Objection before, Objection after)
+    public async Task UpdateObjectionAsync(CallerScope caller, Objection before, Objection after, CancellationToken cancellationToken)
     {
         await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            var updated = await connection.ExecuteAsync("""
+            var updated = await connection.ExecuteAsync(new CommandDefinition("""
                 update objections set status = @Status, resolution_reason = @ResolutionReason, resolved_at = @ResolvedAt, version = @Version
                 where id = @Id and version = @Version - 1
-                """, new { after.Id, Status = SnakeCase.Name(after.Status), after.ResolutionReason, after.ResolvedAt, after.Version }, transaction);
+                """, new { after.Id, Status = SnakeCase.Name(after.Status), after.ResolutionReason, after.ResolvedAt, after.Version }, transaction,
+                    cancellationToken: cancellationToken));
             if (updated == 0) throw new ConcurrencyException($"objection {after.Id} changed meanwhile; read it again");
-            await audit.WriteAsync(transaction, caller, "objection." + SnakeCase.Name(after.Status), "objection", after.Id.ToString(), before, after);
-        });
+            await audit.WriteAsync(transaction, caller, "objection." + SnakeCase.Name(after.Status), "objection", after.Id.ToString(), before, after, cancellationToken);
+        }, cancellationToken);
     }
 
-    public async Task<(EvidenceFile Info, byte[] Content)?> GetEvidenceAsync(Guid objectionId, Guid evidenceId)
+    public async Task<(EvidenceFile Info, byte[] Content)?> GetEvidenceAsync(Guid objectionId, Guid evidenceId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<(Guid Id, string FileName, string ContentType, long Size, string Sha256, byte[] Content)>("""
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<(Guid Id, string FileName, string ContentType, long Size, string Sha256, byte[] Content)>(new CommandDefinition("""
             select id, file_name, content_type, size, sha256, content from evidence where objection_id = @objectionId and id = @evidenceId
-            """, new { objectionId, evidenceId });
+            """, new { objectionId, evidenceId }, cancellationToken: cancellationToken));
         return row.Content is null ? null : (new EvidenceFile(row.Id, row.FileName, row.ContentType, row.Size, row.Sha256), row.Content);
     }
 
@@ -270,32 +280,33 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
     /// Hands each due command to <paramref name="deliver"/>, one at a time, under a row lock that other replicas skip.
     /// Delivered commands are marked; failed ones wait longer each time, and a permanent refusal is kept as failed.
     /// </summary>
-    public async Task<int> DeliverDueAsync(Func<OutboxMessage, Task<(bool Delivered, bool Permanent, string? Error)>> deliver, DateTime now, int batch = 20)
+    public async Task<int> DeliverDueAsync(Func<OutboxMessage, Task<(bool Delivered, bool Permanent, string? Error)>> deliver, DateTime now, int batch,
+        CancellationToken cancellationToken)
     {
         var delivered = 0;
         for (var i = 0; i < batch; i++)
         {
-            await using var connection = await dataSource.OpenConnectionAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            var row = await connection.QuerySingleOrDefaultAsync<(Guid Id, string Kind, string Payload, int Attempts)>("""
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var row = await connection.QuerySingleOrDefaultAsync<(Guid Id, string Kind, string Payload, int Attempts)>(new CommandDefinition("""
                 select id, kind, payload::text as Payload, attempts from outbox
                 where delivered_at is null and failed_at is null and next_attempt_at <= @now
                 order by created_at, id limit 1 for update skip locked
-                """, new { now }, transaction);
+                """, new { now }, transaction, cancellationToken: cancellationToken));
             if (row.Payload is null) break;
             // The kind column says what the command is, whatever the payload of an older row carries.
             var command = JsonSerializer.Deserialize<RegistryCommand>(row.Payload, Json)! with { Kind = SnakeCase.Parse<CommandKind>(row.Kind) };
             var message = new OutboxMessage(row.Id, command, row.Attempts);
             var (ok, permanent, error) = await deliver(message);
             var backoff = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, message.Attempts)));
-            await connection.ExecuteAsync("""
+            await connection.ExecuteAsync(new CommandDefinition("""
                 update outbox set attempts = attempts + 1, last_error = @error,
                     delivered_at = case when @ok then @now end,
                     failed_at = case when @permanent then @now end,
                     next_attempt_at = @next
                 where id = @Id
-                """, new { message.Id, ok, permanent, error, now, next = now + backoff }, transaction);
-            await transaction.CommitAsync();
+                """, new { message.Id, ok, permanent, error, now, next = now + backoff }, transaction, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
             if (ok) delivered++;
         }
         return delivered;
@@ -305,14 +316,14 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
     /// What became of each registry command, by request id: "pending" until the registry acknowledges it, then
     /// "delivered", or "failed: …" with the registry's refusal when it refused for good.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, string>> DeliveriesAsync(IReadOnlyList<string> requestIds)
+    public async Task<IReadOnlyDictionary<string, string>> DeliveriesAsync(IReadOnlyList<string> requestIds, CancellationToken cancellationToken)
     {
         if (requestIds.Count == 0) return new Dictionary<string, string>();
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var rows = await connection.QueryAsync<(string RequestId, bool Delivered, bool Failed, string? LastError)>("""
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string RequestId, bool Delivered, bool Failed, string? LastError)>(new CommandDefinition("""
             select payload->>'requestId', delivered_at is not null, failed_at is not null, last_error
             from outbox where payload->>'requestId' = any(@requestIds) order by created_at
-            """, new { requestIds = requestIds.ToArray() });
+            """, new { requestIds = requestIds.ToArray() }, cancellationToken: cancellationToken));
         var deliveries = new Dictionary<string, string>();
         foreach (var row in rows)
             deliveries[row.RequestId] = row.Delivered ? "delivered" : row.Failed ? $"failed: {row.LastError}" : "pending";
@@ -320,46 +331,47 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
     }
 
     private static async Task<IReadOnlyList<Guid>> PublishedElsewhereAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid? notice,
-        IReadOnlyList<Guid> applicationIds) =>
-        [.. await connection.QueryAsync<Guid>("""
+        IReadOnlyList<Guid> applicationIds, CancellationToken cancellationToken) =>
+        [.. await connection.QueryAsync<Guid>(new CommandDefinition("""
             select distinct i.application_id from notice_items i join notices n on n.id = i.notice_id
             where n.status = 'Published' and n.id is distinct from @notice and i.application_id = any(@applicationIds)
             order by i.application_id
-            """, new { notice, applicationIds = applicationIds.ToArray() }, transaction)];
+            """, new { notice, applicationIds = applicationIds.ToArray() }, transaction, cancellationToken: cancellationToken))];
 
-    private async Task<IReadOnlyList<Objection>> ObjectionsAsync(string condition, object parameters)
+    private async Task<IReadOnlyList<Objection>> ObjectionsAsync(string condition, object parameters, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var rows = (await connection.QueryAsync<ObjectionRow>($"""
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<ObjectionRow>(new CommandDefinition($"""
             select o.id, o.receipt_number as ReceiptNumber, o.notice_id as NoticeId, o.item_id as ItemId, o.objector_name as ObjectorName,
                 o.contact_phone as ContactPhone, o.organisation, o.grounds, o.status, o.resolution_reason as ResolutionReason,
                 o.filed_at as FiledAt, o.resolved_at as ResolvedAt, o.version
             from objections o where {condition} order by o.filed_at, o.id
-            """, parameters)).ToList();
-        var evidence = (await connection.QueryAsync<(Guid ObjectionId, Guid Id, string FileName, string ContentType, long Size, string Sha256)>(
+            """, parameters, cancellationToken: cancellationToken))).ToList();
+        var evidence = (await connection.QueryAsync<(Guid ObjectionId, Guid Id, string FileName, string ContentType, long Size, string Sha256)>(new CommandDefinition(
             "select objection_id, id, file_name, content_type, size, sha256 from evidence where objection_id = any(@ids) order by id",
-            new { ids = rows.Select(r => r.Id).ToArray() })).ToLookup(e => e.ObjectionId);
+            new { ids = rows.Select(r => r.Id).ToArray() }, cancellationToken: cancellationToken))).ToLookup(e => e.ObjectionId);
         return [.. rows.Select(r => new Objection(r.Id, r.ReceiptNumber, r.NoticeId, r.ItemId, r.ObjectorName, r.ContactPhone, r.Organisation,
             r.Grounds, [.. evidence[r.Id].Select(e => new EvidenceFile(e.Id, e.FileName, e.ContentType, e.Size, e.Sha256))], SnakeCase.Parse<ObjectionStatus>(r.Status),
             r.ResolutionReason, r.FiledAt, r.ResolvedAt, r.Version))];
     }
 
-    private static async Task UpdateNoticeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Notice before, Notice after)
+    private static async Task UpdateNoticeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Notice before, Notice after,
+        CancellationToken cancellationToken)
     {
-        var updated = await connection.ExecuteAsync("""
+        var updated = await connection.ExecuteAsync(new CommandDefinition("""
             update notices set status = @Status, published_at = @PublishedAt, closed_at = @ClosedAt, version = @Version
             where id = @Id and version = @PreviousVersion
             """, new { after.Id, Status = after.Status.ToString(), after.PublishedAt, after.ClosedAt, after.Version, PreviousVersion = before.Version },
-            transaction);
+            transaction, cancellationToken: cancellationToken));
         if (updated == 0) throw new ConcurrencyException($"notice {after.Id} changed meanwhile; read it again");
     }
 
-    private static async Task<ILookup<Guid, NoticeItem>> ItemsAsync(NpgsqlConnection connection, Guid[] noticeIds) =>
-        (await connection.QueryAsync<ItemRow>("""
+    private static async Task<ILookup<Guid, NoticeItem>> ItemsAsync(NpgsqlConnection connection, Guid[] noticeIds, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<ItemRow>(new CommandDefinition("""
             select notice_id as NoticeId, id, position, application_id as ApplicationId, enterprise_name as EnterpriseName,
                 factory_name as FactoryName, region_code as RegionCode, industry_code as IndustryCode, level, outcome
             from notice_items where notice_id = any(@noticeIds) order by position
-            """, new { noticeIds })).ToLookup(i => i.NoticeId, i => i.ToDomain());
+            """, new { noticeIds }, cancellationToken: cancellationToken))).ToLookup(i => i.NoticeId, i => i.ToDomain());
 
     private sealed record NoticeRow(Guid Id, string Title, int Level, string AuthorityRole, string AuthorityRegion, string Status, DateOnly StartsOn,
         int LengthWorkingDays, DateOnly EndsOn, DateTime? PublishedAt, DateTime? ClosedAt, long Version, DateTime CreatedAt)

@@ -45,30 +45,30 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
             if (item is null) violations.Add("application_ids", $"'{id}' is not an approved application awaiting publicity in your scope");
             else items.Add(item);
         }
-        var listed = await store.ApplicationsInPublishedNoticesAsync([.. items.Select(i => i.ApplicationId)]);
+        var listed = await store.ApplicationsInPublishedNoticesAsync([.. items.Select(i => i.ApplicationId)], context.CancellationToken);
         foreach (var id in listed) violations.Add("application_ids", $"'{id}' is already listed by a notice published and not yet closed");
         violations.ThrowIfAny();
 
         var notice = Domain.Notice.Draft(caller, request.Title, items, duplicates, startsOn, request.LengthWorkingDays,
             options.Value.DefaultLengthWorkingDays, calendar, time.Today(), Guid.CreateVersion7(), Now());
-        await store.InsertNoticeAsync(caller, notice);
+        await store.InsertNoticeAsync(caller, notice, context.CancellationToken);
         return notice.ToMessage();
     }
 
     public override async Task<Notice> PublishNotice(NoticeActionRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var notice = await NoticeFor(caller, request.Id);
+        var notice = await NoticeFor(caller, request.Id, context.CancellationToken);
         var published = notice.Publish(caller, request.ExpectedVersion, time.Today(), Now());
-        await store.PublishAsync(caller, notice, published);
+        await store.PublishAsync(caller, notice, published, context.CancellationToken);
         return published.ToMessage();
     }
 
     public override async Task<Notice> GetNotice(GetNoticeRequest request, ServerCallContext context)
     {
         var caller = OptionalCaller(context);
-        var notice = await NoticeFor(caller, request.Id);
-        return notice.ToMessage(await DeliveriesAsync([notice], caller));
+        var notice = await NoticeFor(caller, request.Id, context.CancellationToken);
+        return notice.ToMessage(await DeliveriesAsync([notice], caller, context.CancellationToken));
     }
 
     public override async Task<ListNoticesResponse> ListNotices(ListNoticesRequest request, ServerCallContext context)
@@ -77,8 +77,8 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
         var violations = new Violations();
         var page = Page.Parse(request.PageSize, request.PageToken, violations);
         violations.ThrowIfAny();
-        var (notices, total) = await store.ListNoticesAsync(caller, page.Offset, page.Size);
-        var deliveries = await DeliveriesAsync(notices, OptionalCaller(context));
+        var (notices, total) = await store.ListNoticesAsync(caller, page.Offset, page.Size, context.CancellationToken);
+        var deliveries = await DeliveriesAsync(notices, OptionalCaller(context), context.CancellationToken);
         return new ListNoticesResponse
         {
             Notices = { notices.Select(n => n.ToMessage(deliveries)) }, TotalSize = total,
@@ -93,13 +93,13 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
     /// </summary>
     public override async Task<ObjectionReceipt> FileObjection(FileObjectionRequest request, ServerCallContext context)
     {
-        var notice = await NoticeFor(null, request.NoticeId);
+        var notice = await NoticeFor(null, request.NoticeId, context.CancellationToken);
         var key = request.IdempotencyKey.Trim();
         if (key.Length > 100) throw new ValidationException([new FieldViolation("idempotency_key", "must be at most 100 characters")]);
         // A key counts for one objector's objection to one item: the same key from someone else files their own.
         var scopedKey = key.Length == 0 ? null : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes($"{notice.Id}|{request.ItemId}|{request.ContactPhone.Trim()}|{key}")));
-        var stored = scopedKey is null ? null : await store.GetObjectionByKeyAsync(scopedKey);
+        var stored = scopedKey is null ? null : await store.GetObjectionByKeyAsync(scopedKey, context.CancellationToken);
         if (stored is null)
         {
             await EnforceRateLimitAsync(context);
@@ -107,7 +107,7 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
             var uploads = request.Evidence.Select(e => e.ToDomain()).ToList();
             var objection = Domain.Objection.File(notice, request.ItemId, request.ObjectorName, request.ContactPhone, request.Organisation,
                 request.Grounds, uploads, today, Guid.CreateVersion7(), Domain.Objection.NewReceiptNumber(today), Now());
-            stored = await store.InsertObjectionAsync(objection, uploads, scopedKey, today, () => Domain.Objection.NewReceiptNumber(today));
+            stored = await store.InsertObjectionAsync(objection, uploads, scopedKey, today, () => Domain.Objection.NewReceiptNumber(today), context.CancellationToken);
         }
         return new ObjectionReceipt
         {
@@ -119,16 +119,16 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
     public override async Task<ListObjectionsResponse> ListObjections(ListObjectionsRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var notice = await NoticeFor(caller, request.NoticeId);
+        var notice = await NoticeFor(caller, request.NoticeId, context.CancellationToken);
         if (!notice.IsAuthority(caller)) throw new NotFoundException($"notice {request.NoticeId} has no objections you can see");
-        return new ListObjectionsResponse { Objections = { (await store.ListObjectionsAsync(notice.Id)).Select(o => o.ToMessage()) } };
+        return new ListObjectionsResponse { Objections = { (await store.ListObjectionsAsync(notice.Id, context.CancellationToken)).Select(o => o.ToMessage()) } };
     }
 
     public override async Task<Evidence> GetEvidence(GetEvidenceRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var objection = await ObjectionFor(caller, request.ObjectionId);
-        var evidence = Guid.TryParse(request.EvidenceId, out var evidenceId) ? await store.GetEvidenceAsync(objection.Item.Id, evidenceId) : null;
+        var objection = await ObjectionFor(caller, request.ObjectionId, context.CancellationToken);
+        var evidence = Guid.TryParse(request.EvidenceId, out var evidenceId) ? await store.GetEvidenceAsync(objection.Item.Id, evidenceId, context.CancellationToken) : null;
         if (evidence is not { } found) throw new NotFoundException($"evidence {request.EvidenceId} not found");
         return new Evidence { Info = found.Info.ToMessage(), Content = Google.Protobuf.ByteString.CopyFrom(found.Content) };
     }
@@ -136,26 +136,26 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
     public override async Task<Objection> ResolveObjection(ResolveObjectionRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var (objection, notice) = await ObjectionFor(caller, request.Id);
+        var (objection, notice) = await ObjectionFor(caller, request.Id, context.CancellationToken);
         var resolved = objection.Resolve(notice, caller, request.ExpectedVersion, request.Upheld, request.Reason, Now());
-        await store.UpdateObjectionAsync(caller, objection, resolved);
+        await store.UpdateObjectionAsync(caller, objection, resolved, context.CancellationToken);
         return resolved.ToMessage();
     }
 
     public override async Task<Notice> CloseNotice(NoticeActionRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var notice = await NoticeFor(caller, request.Id);
+        var notice = await NoticeFor(caller, request.Id, context.CancellationToken);
         if (!notice.IsAuthority(caller)) throw new NotFoundException($"notice {request.Id} not found");
-        var closed = await closer.CloseAsync(notice, caller, request.ExpectedVersion);
-        return closed.ToMessage(await DeliveriesAsync([closed], caller));
+        var closed = await closer.CloseAsync(notice, caller, request.ExpectedVersion, context.CancellationToken);
+        return closed.ToMessage(await DeliveriesAsync([closed], caller, context.CancellationToken));
     }
 
     public override async Task<ListFilingsResponse> ListFilings(ListFilingsRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
         if (caller.Role is not (Role.Province or Role.Ministry)) return new ListFilingsResponse();
-        var filings = await store.ListFilingsAsync(caller.Region);
+        var filings = await store.ListFilingsAsync(caller.Region, context.CancellationToken);
         return new ListFilingsResponse
         {
             Filings = { filings.Select(f => new SmartFactory.Contracts.Notices.V1.Filing
@@ -188,28 +188,28 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
     /// Each item's delivery to the registry, for the closed notices the caller published: the authority has to see a
     /// command the registry refused, since the item is then decided here but not there. Nobody else sees deliveries.
     /// </summary>
-    private async Task<IReadOnlyDictionary<Guid, string>?> DeliveriesAsync(IReadOnlyList<Domain.Notice> notices, CallerScope? caller)
+    private async Task<IReadOnlyDictionary<Guid, string>?> DeliveriesAsync(IReadOnlyList<Domain.Notice> notices, CallerScope? caller, CancellationToken cancellationToken)
     {
         var own = notices.Where(n => caller is not null && n.IsAuthority(caller) && n.Status == Domain.NoticeStatus.Closed).ToList();
         if (own.Count == 0) return null;
         var requests = own.SelectMany(n => n.Items.Select(i => (Item: i.Id, Request: NoticeCloser.RequestId(n.Id, i.Id)))).ToList();
-        var deliveries = await store.DeliveriesAsync([.. requests.Select(r => r.Request)]);
+        var deliveries = await store.DeliveriesAsync([.. requests.Select(r => r.Request)], cancellationToken);
         return requests.Where(r => deliveries.ContainsKey(r.Request)).ToDictionary(r => r.Item, r => deliveries[r.Request]);
     }
 
     /// <summary>Drafts are their authority's only; everyone else, the public included, sees published and closed notices.</summary>
-    private async Task<Domain.Notice> NoticeFor(CallerScope? caller, string id)
+    private async Task<Domain.Notice> NoticeFor(CallerScope? caller, string id, CancellationToken cancellationToken)
     {
-        var notice = Guid.TryParse(id, out var guid) ? await store.GetNoticeAsync(guid) : null;
+        var notice = Guid.TryParse(id, out var guid) ? await store.GetNoticeAsync(guid, cancellationToken) : null;
         if (notice is null || (notice.Status == Domain.NoticeStatus.Draft && (caller is null || !notice.IsAuthority(caller))))
             throw new NotFoundException($"notice {id} not found");
         return notice;
     }
 
-    private async Task<(Domain.Objection Item, Domain.Notice Notice)> ObjectionFor(CallerScope caller, string id)
+    private async Task<(Domain.Objection Item, Domain.Notice Notice)> ObjectionFor(CallerScope caller, string id, CancellationToken cancellationToken)
     {
-        var objection = Guid.TryParse(id, out var guid) ? await store.GetObjectionAsync(guid) : null;
-        var notice = objection is null ? null : await store.GetNoticeAsync(objection.NoticeId);
+        var objection = Guid.TryParse(id, out var guid) ? await store.GetObjectionAsync(guid, cancellationToken) : null;
+        var notice = objection is null ? null : await store.GetNoticeAsync(objection.NoticeId, cancellationToken);
         if (objection is null || notice is null || !notice.IsAuthority(caller)) throw new NotFoundException($"objection {id} not found");
         return (objection, notice);
     }

@@ -15,7 +15,7 @@ public sealed class NoticeCloser(NoticesStore store, TimeProvider time)
     /// <summary>How much of the notice's title the withdrawal reason quotes: the registry takes reasons of up to 2000 characters.</summary>
     private const int ReasonTitleLength = 200;
 
-    public Task<Notice> CloseAsync(Notice notice, CallerScope caller, long? expectedVersion)
+    public Task<Notice> CloseAsync(Notice notice, CallerScope caller, long? expectedVersion, CancellationToken cancellationToken)
     {
         var today = time.Today();
         var now = time.GetUtcNow().UtcDateTime;
@@ -37,7 +37,7 @@ public sealed class NoticeCloser(NoticesStore store, TimeProvider time)
                     closed.Items.Count(i => i.Outcome == ItemOutcome.TookEffect), closed.Items.Count(i => i.Outcome == ItemOutcome.Rejected), now)
                 : null;
             return new CloseDecision(closed, commands, filing);
-        }, now);
+        }, now, cancellationToken);
     }
 
     /// <summary>The request id of the registry command for one item of a closed notice, by which the outbox finds it again.</summary>

@@ -23,17 +23,17 @@ public sealed class NoticeJobs(NoticesStore store, NoticeCloser closer, GrpcClie
 
     /// <summary>Delivers what is due now; answers how many commands the registry acknowledged.</summary>
     public Task<int> RelayOnceAsync(CancellationToken cancellationToken = default) =>
-        store.DeliverDueAsync(message => DeliverAsync(message, cancellationToken), time.GetUtcNow().UtcDateTime);
+        store.DeliverDueAsync(message => DeliverAsync(message, cancellationToken), time.GetUtcNow().UtcDateTime, batch: 20, cancellationToken);
 
     /// <summary>Closes every notice whose period ended before today and that has no objection pending.</summary>
-    public async Task<int> CloseDueAsync()
+    public async Task<int> CloseDueAsync(CancellationToken cancellationToken = default)
     {
         var closed = 0;
-        foreach (var notice in await store.NoticesToCloseAsync(time.Today()))
+        foreach (var notice in await store.NoticesToCloseAsync(time.Today(), cancellationToken))
         {
             try
             {
-                await closer.CloseAsync(notice, System, expectedVersion: null);
+                await closer.CloseAsync(notice, System, expectedVersion: null, cancellationToken);
                 closed++;
             }
             catch (DomainException e)
@@ -48,11 +48,11 @@ public sealed class NoticeJobs(NoticesStore store, NoticeCloser closer, GrpcClie
         Loop("relay", "Notices:RelayEnabled", TimeSpan.FromSeconds(configuration.GetValue("Notices:RelayIntervalSeconds", 2)),
             () => RelayOnceAsync(stoppingToken), stoppingToken),
         Loop("closer", "Notices:CloseJobEnabled", TimeSpan.FromMinutes(configuration.GetValue("Notices:CloseIntervalMinutes", 60)),
-            CloseLockedAsync, stoppingToken));
+            () => CloseLockedAsync(stoppingToken), stoppingToken));
 
     // Without Redis every replica closes: a close is serialized on the notice's row and version-checked, so each notice closes once.
-    private Task<int> CloseLockedAsync() =>
-        redis.RunLockedAsync("smartfactory:notices:close-job", TimeSpan.FromMinutes(30), CloseDueAsync, logger);
+    private Task<int> CloseLockedAsync(CancellationToken stoppingToken) =>
+        redis.RunLockedAsync("smartfactory:notices:close-job", TimeSpan.FromMinutes(30), () => CloseDueAsync(stoppingToken), logger);
 
     private async Task Loop(string name, string enabledKey, TimeSpan interval, Func<Task<int>> run, CancellationToken stoppingToken)
     {

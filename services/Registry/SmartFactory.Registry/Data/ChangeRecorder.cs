@@ -16,15 +16,17 @@ public sealed class ChangeRecorder(AuditWriter audit, TimeProvider time)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    public async Task RecordAsync(NpgsqlTransaction transaction, CallerScope caller, string kind, string entityType, Guid id, object? before, object after)
+    public async Task RecordAsync(NpgsqlTransaction transaction, CallerScope caller, string kind, string entityType, Guid id, object? before, object after,
+        CancellationToken cancellationToken)
     {
-        await audit.WriteAsync(transaction, caller, kind, entityType, id.ToString(), before, after);
+        await audit.WriteAsync(transaction, caller, kind, entityType, id.ToString(), before, after, cancellationToken);
         // Serializes feed writers until commit, so sequence numbers become visible in order.
         var connection = transaction.Connection!;
-        await connection.ExecuteAsync("select pg_advisory_xact_lock(hashtext('registry.changes'))", transaction: transaction);
-        await connection.ExecuteAsync("""
+        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(hashtext('registry.changes'))", transaction: transaction,
+            cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition("""
             insert into changes (at, entity_type, entity_id, kind, payload) values (@At, @EntityType, @Id, @Kind, @Payload::jsonb)
             """, new { At = time.GetUtcNow().UtcDateTime, EntityType = entityType, Id = id, Kind = kind, Payload = JsonSerializer.Serialize(after, Json) },
-            transaction);
+            transaction, cancellationToken: cancellationToken));
     }
 }

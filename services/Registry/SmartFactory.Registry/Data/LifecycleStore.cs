@@ -29,76 +29,82 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
 
     // ----- campaigns
 
-    public async Task InsertCampaignAsync(CallerScope caller, Campaign campaign)
+    public async Task InsertCampaignAsync(CallerScope caller, Campaign campaign, CancellationToken cancellationToken)
     {
         await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
             try
             {
-                await connection.ExecuteAsync("""
+                await connection.ExecuteAsync(new CommandDefinition("""
                     insert into campaigns (id, level, year, submission_opens_on, submission_closes_on, decision_due_on, quotas, created_at)
                     values (@Id, @Level, @Year, @Opens, @Closes, @Due, @Quotas::jsonb, @CreatedAt)
                     """, new
                 {
                     campaign.Id, Level = campaign.Level.ToString(), campaign.Year, Opens = campaign.SubmissionOpensOn, Closes = campaign.SubmissionClosesOn,
                     Due = campaign.DecisionDueOn, Quotas = JsonSerializer.Serialize(campaign.Quotas, Json), campaign.CreatedAt,
-                }, transaction);
+                }, transaction, cancellationToken: cancellationToken));
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {
                 throw new AlreadyExistsException($"there is already a {campaign.Year} {campaign.Level.ToString().ToLowerInvariant()} campaign");
             }
-            await changes.RecordAsync(transaction, caller, "campaign.created", "campaign", campaign.Id, null, campaign);
-        });
+            await changes.RecordAsync(transaction, caller, "campaign.created", "campaign", campaign.Id, null, campaign, cancellationToken);
+        }, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<Campaign>> ListCampaignsAsync(int? year)
+    public async Task<IReadOnlyList<Campaign>> ListCampaignsAsync(int? year, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var rows = await connection.QueryAsync<CampaignRow>(
-            $"select {CampaignRow.Columns} from campaigns where @year::int is null or year = @year order by year desc, level", new { year });
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<CampaignRow>(new CommandDefinition(
+            $"select {CampaignRow.Columns} from campaigns where @year::int is null or year = @year order by year desc, level", new { year },
+                cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToDomain())];
     }
 
-    public async Task<Campaign?> GetCampaignAsync(Guid id)
+    public async Task<Campaign?> GetCampaignAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<CampaignRow>($"select {CampaignRow.Columns} from campaigns where id = @id", new { id });
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<CampaignRow>(new CommandDefinition($"select {CampaignRow.Columns} from campaigns where id = @id", new { id },
+            cancellationToken: cancellationToken));
         return row?.ToDomain();
     }
 
     // ----- applications
 
     /// <summary>What the application rules need to know about the factory and its enterprise today.</summary>
-    public async Task<ApplicantStanding> StandingAsync(Factory factory, Level level, Guid? excludeApplication, bool factoryInProvince, DateOnly today)
+    public async Task<ApplicantStanding> StandingAsync(Factory factory, Level level, Guid? excludeApplication, bool factoryInProvince, DateOnly today,
+        CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var current = await connection.QuerySingleOrDefaultAsync<string?>(
-            "select level from recognitions where factory_id = @FactoryId and status = 'Active'", new { FactoryId = factory.Id });
-        var ban = await connection.QuerySingleOrDefaultAsync<DateOnly?>(
-            "select ban_until from recognitions where enterprise_id = @EnterpriseId and ban_until > @today order by ban_until desc limit 1", new { factory.EnterpriseId, today });
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var current = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "select level from recognitions where factory_id = @FactoryId and status = 'Active'", new { FactoryId = factory.Id }, cancellationToken: cancellationToken));
+        var ban = await connection.QuerySingleOrDefaultAsync<DateOnly?>(new CommandDefinition(
+            "select ban_until from recognitions where enterprise_id = @EnterpriseId and ban_until > @today order by ban_until desc limit 1", new { factory.EnterpriseId, today },
+                cancellationToken: cancellationToken));
         // Open, or approved with its recognition still to come (pending publicity, or a leading one in cultivation).
-        var other = await connection.QuerySingleOrDefaultAsync<Guid?>("""
+        var other = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition("""
             select a.id from applications a left join recognitions r on r.application_id = a.id
             where a.factory_id = @FactoryId and a.level = @Level and a.id <> @Exclude
               and (a.status in ('Draft', 'Submitted', 'Returned', 'Recommended')
                    or (a.status = 'Approved' and r.status in ('PendingPublicity', 'Cultivating')))
             limit 1
-            """, new { FactoryId = factory.Id, Level = level.ToString(), Exclude = excludeApplication ?? Guid.Empty });
+            """, new { FactoryId = factory.Id, Level = level.ToString(), Exclude = excludeApplication ?? Guid.Empty }, cancellationToken: cancellationToken));
         return new ApplicantStanding(current is null ? null : Enum.Parse<Level>(current), ban, factoryInProvince, other);
     }
 
-    public async Task<Named<Application>?> GetApplicationAsync(CallerScope caller, Guid id)
+    public async Task<Named<Application>?> GetApplicationAsync(CallerScope caller, Guid id, CancellationToken cancellationToken)
     {
         var parameters = ScopeSql.Parameters(caller);
         parameters.Add("id", id);
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<ApplicationRow>(
-            $"select {ApplicationRow.Columns} from applications x {Joins} where x.id = @id and {ScopeSql.Factories(caller)}", parameters);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ApplicationRow>(new CommandDefinition(
+            $"select {ApplicationRow.Columns} from applications x {Joins} where x.id = @id and {ScopeSql.Factories(caller)}", parameters,
+                cancellationToken: cancellationToken));
         return row?.ToNamed();
     }
 
-    public async Task<(IReadOnlyList<Named<Application>> Items, int Total)> ListApplicationsAsync(CallerScope caller, ApplicationFilter filter, int offset, int limit)
+    public async Task<(IReadOnlyList<Named<Application>> Items, int Total)> ListApplicationsAsync(CallerScope caller, ApplicationFilter filter, int offset, int limit,
+        CancellationToken cancellationToken)
     {
         var parameters = ScopeSql.Parameters(caller);
         var where = new List<string> { ScopeSql.Factories(caller) };
@@ -106,29 +112,29 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
         if (filter.Status is { } status) { where.Add("x.status = @status"); parameters.Add("status", status.ToString()); }
         if (filter.Level is { } level) { where.Add("x.level = @level"); parameters.Add("level", level.ToString()); }
         var (rows, total) = await PageQuery.RunAsync<ApplicationRow>(dataSource, ApplicationRow.Columns, $"applications x {Joins}", where,
-            "x.updated_at desc, x.id", parameters, offset, limit);
+            "x.updated_at desc, x.id", parameters, offset, limit, cancellationToken);
         return ([.. rows.Select(r => r.ToNamed())], total);
     }
 
-    public async Task InsertApplicationAsync(CallerScope caller, Application application)
+    public async Task InsertApplicationAsync(CallerScope caller, Application application, CancellationToken cancellationToken)
     {
         await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
             try
             {
-                await connection.ExecuteAsync("""
+                await connection.ExecuteAsync(new CommandDefinition("""
                     insert into applications (id, campaign_id, factory_id, enterprise_id, level, status, form, warnings, history, recommended_by,
                         recognition_id, version, created_at, updated_at)
                     values (@Id, @CampaignId, @FactoryId, @EnterpriseId, @Level, @Status, @Form::jsonb, @Warnings::jsonb, @History::jsonb, @RecommendedBy,
                         @RecognitionId, @Version, @CreatedAt, @UpdatedAt)
-                    """, ApplicationRow.Parameters(application), transaction);
+                    """, ApplicationRow.Parameters(application), transaction, cancellationToken: cancellationToken));
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {
                 throw new RuleViolationException([$"the factory already has an open {application.Level.Chinese()} application"]);
             }
-            await changes.RecordAsync(transaction, caller, "application.started", "application", application.Id, null, application);
-        });
+            await changes.RecordAsync(transaction, caller, "application.started", "application", application.Id, null, application, cancellationToken);
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -136,51 +142,55 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
     /// counted again inside the transaction, under a lock per campaign and recommender, so two at once cannot both
     /// take the last place of a quota.
     /// </summary>
-    public async Task SaveApplicationAsync(CallerScope caller, string kind, Application before, Application after, Recognition? recognition = null,
-        int? quota = null)
+    public async Task SaveApplicationAsync(CallerScope caller, string kind, Application before, Application after, Recognition? recognition,
+        int? quota, CancellationToken cancellationToken)
     {
         await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
             if (quota is { } limit && after.RecommendedBy is { } recommender)
             {
-                await connection.ExecuteAsync("select pg_advisory_xact_lock(hashtext(@key))", new { key = $"quota:{after.CampaignId}:{recommender}" }, transaction);
-                var used = await connection.ExecuteScalarAsync<int>(
-                    "select count(*) from applications where campaign_id = @CampaignId and recommended_by = @recommender", new { after.CampaignId, recommender }, transaction);
+                await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(hashtext(@key))", new { key = $"quota:{after.CampaignId}:{recommender}" }, transaction,
+                    cancellationToken: cancellationToken));
+                var used = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                    "select count(*) from applications where campaign_id = @CampaignId and recommended_by = @recommender", new { after.CampaignId, recommender }, transaction,
+                        cancellationToken: cancellationToken));
                 if (used >= limit) throw new RuleViolationException([$"the quota of {recommender} in this campaign ({limit}) is used up"]);
             }
-            var updated = await connection.ExecuteAsync("""
+            var updated = await connection.ExecuteAsync(new CommandDefinition("""
                 update applications set status = @Status, form = @Form::jsonb, warnings = @Warnings::jsonb, history = @History::jsonb,
                     recommended_by = @RecommendedBy, recognition_id = @RecognitionId, version = @Version, updated_at = @UpdatedAt
                 where id = @Id and version = @PreviousVersion
-                """, ApplicationRow.Parameters(after, before.Version), transaction);
+                """, ApplicationRow.Parameters(after, before.Version), transaction, cancellationToken: cancellationToken));
             if (updated == 0) throw new ConcurrencyException($"application {after.Id} changed meanwhile; read it again");
-            await changes.RecordAsync(transaction, caller, kind, "application", after.Id, before, after);
+            await changes.RecordAsync(transaction, caller, kind, "application", after.Id, before, after, cancellationToken);
             if (recognition is not null)
             {
-                await connection.ExecuteAsync($"""
+                await connection.ExecuteAsync(new CommandDefinition($"""
                     insert into recognitions ({RecognitionRow.InsertColumns}) values ({RecognitionRow.InsertValues})
-                    """, RecognitionRow.Parameters(recognition, DateTime.UtcNow), transaction);
-                await changes.RecordAsync(transaction, caller, "recognition." + recognition.History[^1].Kind, "recognition", recognition.Id, null, recognition);
+                    """, RecognitionRow.Parameters(recognition, DateTime.UtcNow), transaction, cancellationToken: cancellationToken));
+                await changes.RecordAsync(transaction, caller, "recognition." + recognition.History[^1].Kind, "recognition", recognition.Id, null, recognition, cancellationToken);
             }
-        });
+        }, cancellationToken);
     }
 
-    public async Task<int> RecommendationsAsync(Guid campaignId, string recommender)
+    public async Task<int> RecommendationsAsync(Guid campaignId, string recommender, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<int>(
-            "select count(*) from applications where campaign_id = @campaignId and recommended_by = @recommender", new { campaignId, recommender });
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "select count(*) from applications where campaign_id = @campaignId and recommended_by = @recommender", new { campaignId, recommender },
+                cancellationToken: cancellationToken));
     }
 
     // ----- recognitions
 
-    public async Task<Named<Recognition>?> GetRecognitionAsync(CallerScope caller, Guid id) =>
-        (await QueryRecognitionsAsync(caller, "x.id = @id", p => p.Add("id", id))).SingleOrDefault();
+    public async Task<Named<Recognition>?> GetRecognitionAsync(CallerScope caller, Guid id, CancellationToken cancellationToken) =>
+        (await QueryRecognitionsAsync(caller, "x.id = @id", p => p.Add("id", id), cancellationToken)).SingleOrDefault();
 
-    public async Task<Named<Recognition>?> GetRecognitionOfApplicationAsync(CallerScope caller, Guid applicationId) =>
-        (await QueryRecognitionsAsync(caller, "x.application_id = @application", p => p.Add("application", applicationId))).SingleOrDefault();
+    public async Task<Named<Recognition>?> GetRecognitionOfApplicationAsync(CallerScope caller, Guid applicationId, CancellationToken cancellationToken) =>
+        (await QueryRecognitionsAsync(caller, "x.application_id = @application", p => p.Add("application", applicationId), cancellationToken)).SingleOrDefault();
 
-    public async Task<(IReadOnlyList<Named<Recognition>> Items, int Total)> ListRecognitionsAsync(CallerScope caller, RecognitionFilter filter, int offset, int limit)
+    public async Task<(IReadOnlyList<Named<Recognition>> Items, int Total)> ListRecognitionsAsync(CallerScope caller, RecognitionFilter filter, int offset, int limit,
+        CancellationToken cancellationToken)
     {
         var parameters = ScopeSql.Parameters(caller);
         var where = new List<string> { ScopeSql.Factories(caller) };
@@ -188,34 +198,34 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
         if (filter.Level is { } level) { where.Add("x.level = @level"); parameters.Add("level", level.ToString()); }
         if (filter.Status is { } status) { where.Add("x.status = @status"); parameters.Add("status", status.ToString()); }
         var (rows, total) = await PageQuery.RunAsync<RecognitionRow>(dataSource, RecognitionRow.Columns, $"recognitions x {Joins}", where,
-            "x.updated_at desc, x.id", parameters, offset, limit);
+            "x.updated_at desc, x.id", parameters, offset, limit, cancellationToken);
         return ([.. rows.Select(r => r.ToNamed())], total);
     }
 
     /// <summary>Live recognitions in scope, for the list of clocks about to run out.</summary>
-    public Task<IReadOnlyList<Named<Recognition>>> LiveRecognitionsAsync(CallerScope caller) =>
-        QueryRecognitionsAsync(caller, "x.status in ('Active', 'Cultivating')", _ => { });
+    public Task<IReadOnlyList<Named<Recognition>>> LiveRecognitionsAsync(CallerScope caller, CancellationToken cancellationToken) =>
+        QueryRecognitionsAsync(caller, "x.status in ('Active', 'Cultivating')", _ => { }, cancellationToken);
 
     /// <summary>
     /// Saves a recognition's step: its new state, the factory's other recognitions it ends (superseded, or removed with
     /// it), and for a command from another service its request id, so that a second delivery finds it applied.
     /// </summary>
     public async Task SaveRecognitionAsync(CallerScope caller, string kind, Recognition before, Recognition after,
-        IReadOnlyList<(string Kind, Recognition Before, Recognition After)>? alongside = null, string? requestId = null)
+        IReadOnlyList<(string Kind, Recognition Before, Recognition After)>? alongside, string? requestId, CancellationToken cancellationToken)
     {
         await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
             var now = DateTime.UtcNow;
             if (requestId is not null)
             {
-                var first = await connection.ExecuteAsync("""
+                var first = await connection.ExecuteAsync(new CommandDefinition("""
                     insert into processed_commands (request_id, command, entity_id, at) values (@requestId, @kind, @Id, @now) on conflict do nothing
-                    """, new { requestId, kind, after.Id, now }, transaction);
+                    """, new { requestId, kind, after.Id, now }, transaction, cancellationToken: cancellationToken));
                 if (first == 0) throw new ConcurrencyException($"request {requestId} was applied meanwhile");
             }
-            foreach (var other in alongside ?? []) await UpdateRecognitionAsync(connection, transaction, caller, other.Kind, other.Before, other.After, now);
-            await UpdateRecognitionAsync(connection, transaction, caller, kind, before, after, now);
-        });
+            foreach (var other in alongside ?? []) await UpdateRecognitionAsync(connection, transaction, caller, other.Kind, other.Before, other.After, now, cancellationToken);
+            await UpdateRecognitionAsync(connection, transaction, caller, kind, before, after, now, cancellationToken);
+        }, cancellationToken);
     }
 
     /// <summary>What processed_commands records for a withdrawal, beside the kinds of other commands (recognition.took_effect).</summary>
@@ -226,96 +236,99 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
     /// the command's request id so that a second delivery finds it applied.
     /// </summary>
     public async Task SaveWithdrawalAsync(CallerScope caller, Recognition before, Recognition after, Application applicationBefore,
-        Application applicationAfter, string requestId)
+        Application applicationAfter, string requestId, CancellationToken cancellationToken)
     {
         await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
             var now = DateTime.UtcNow;
-            var first = await connection.ExecuteAsync("""
+            var first = await connection.ExecuteAsync(new CommandDefinition("""
                 insert into processed_commands (request_id, command, entity_id, at) values (@requestId, @command, @Id, @now) on conflict do nothing
-                """, new { requestId, command = WithdrawalCommand, after.Id, now }, transaction);
+                """, new { requestId, command = WithdrawalCommand, after.Id, now }, transaction, cancellationToken: cancellationToken));
             if (first == 0) throw new ConcurrencyException($"request {requestId} was applied meanwhile");
             // The feed names the change as every other ending does: the recognition's new state.
-            await UpdateRecognitionAsync(connection, transaction, caller, "recognition." + after.History[^1].Kind, before, after, now);
-            var updated = await connection.ExecuteAsync("""
+            await UpdateRecognitionAsync(connection, transaction, caller, "recognition." + after.History[^1].Kind, before, after, now, cancellationToken);
+            var updated = await connection.ExecuteAsync(new CommandDefinition("""
                 update applications set status = @Status, history = @History::jsonb, version = @Version, updated_at = @UpdatedAt
                 where id = @Id and version = @PreviousVersion
-                """, ApplicationRow.Parameters(applicationAfter, applicationBefore.Version), transaction);
+                """, ApplicationRow.Parameters(applicationAfter, applicationBefore.Version), transaction, cancellationToken: cancellationToken));
             if (updated == 0) throw new ConcurrencyException($"application {applicationAfter.Id} changed meanwhile; read it again");
             await changes.RecordAsync(transaction, caller, "application.rejected_after_publicity", "application", applicationAfter.Id, applicationBefore,
-                applicationAfter);
-        });
+                applicationAfter, cancellationToken);
+        }, cancellationToken);
     }
 
     /// <summary>The command a request id was used for and the recognition it was applied to, if it was.</summary>
-    public async Task<(Guid EntityId, string Command)?> ProcessedCommandAsync(string requestId)
+    public async Task<(Guid EntityId, string Command)?> ProcessedCommandAsync(string requestId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<ProcessedCommandRow>(
-            "select entity_id as EntityId, command from processed_commands where request_id = @requestId", new { requestId });
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ProcessedCommandRow>(new CommandDefinition(
+            "select entity_id as EntityId, command from processed_commands where request_id = @requestId", new { requestId }, cancellationToken: cancellationToken));
         return row is null ? null : (row.EntityId, row.Command);
     }
 
     /// <summary>The factory's recognitions that have not ended: pending publicity, cultivating or active.</summary>
-    public async Task<IReadOnlyList<Recognition>> LiveRecognitionsOfFactoryAsync(Guid factoryId) =>
+    public async Task<IReadOnlyList<Recognition>> LiveRecognitionsOfFactoryAsync(Guid factoryId, CancellationToken cancellationToken) =>
         [.. (await QueryRecognitionsAsync(null, "x.factory_id = @factory and x.status in ('PendingPublicity', 'Cultivating', 'Active')",
-            p => p.Add("factory", factoryId))).Select(r => r.Item)];
+            p => p.Add("factory", factoryId), cancellationToken)).Select(r => r.Item)];
 
     /// <summary>The end of a removal ban on the enterprise still running on <paramref name="today"/>, if any.</summary>
-    public async Task<DateOnly?> BanUntilAsync(Guid enterpriseId, DateOnly today)
+    public async Task<DateOnly?> BanUntilAsync(Guid enterpriseId, DateOnly today, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return await connection.QuerySingleOrDefaultAsync<DateOnly?>(
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<DateOnly?>(new CommandDefinition(
             "select ban_until from recognitions where enterprise_id = @enterpriseId and ban_until > @today order by ban_until desc limit 1",
-            new { enterpriseId, today });
+            new { enterpriseId, today }, cancellationToken: cancellationToken));
     }
 
-    public async Task<Recognition?> ActiveRecognitionOfFactoryAsync(Guid factoryId) =>
-        (await QueryRecognitionsAsync(null, "x.factory_id = @factory and x.status = 'Active'", p => p.Add("factory", factoryId))).SingleOrDefault()?.Item;
+    public async Task<Recognition?> ActiveRecognitionOfFactoryAsync(Guid factoryId, CancellationToken cancellationToken) =>
+        (await QueryRecognitionsAsync(null, "x.factory_id = @factory and x.status = 'Active'", p => p.Add("factory", factoryId), cancellationToken)).SingleOrDefault()?.Item;
 
     /// <summary>Recognitions whose clock has run out by <paramref name="today"/>: for the daily job, outside any caller's scope.</summary>
-    public async Task<IReadOnlyList<Recognition>> DueRecognitionsAsync(DateOnly today) =>
+    public async Task<IReadOnlyList<Recognition>> DueRecognitionsAsync(DateOnly today, CancellationToken cancellationToken) =>
         [.. (await QueryRecognitionsAsync(null,
             "((x.status = 'Active' and x.expires_on <= @today) or (x.status = 'Cultivating' and x.cultivation_ends_on <= @today))",
-            p => p.Add("today", today))).Select(r => r.Item)];
+            p => p.Add("today", today), cancellationToken)).Select(r => r.Item)];
 
     // ----- feed
 
-    public async Task<(IReadOnlyList<FeedChange> Changes, long Last)> ListChangesAsync(long afterSequence, int limit)
+    public async Task<(IReadOnlyList<FeedChange> Changes, long Last)> ListChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var rows = await connection.QueryAsync<FeedChange>("""
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<FeedChange>(new CommandDefinition("""
             select sequence, entity_type as EntityType, entity_id as EntityId, kind, payload::text as Payload, at
             from changes where sequence > @afterSequence order by sequence limit @limit
-            """, new { afterSequence, limit });
-        var last = await connection.ExecuteScalarAsync<long>("select coalesce(max(sequence), 0) from changes");
+            """, new { afterSequence, limit }, cancellationToken: cancellationToken));
+        var last = await connection.ExecuteScalarAsync<long>(new CommandDefinition("select coalesce(max(sequence), 0) from changes",
+            cancellationToken: cancellationToken));
         return ([.. rows], last);
     }
 
-    private async Task<IReadOnlyList<Named<Recognition>>> QueryRecognitionsAsync(CallerScope? caller, string condition, Action<DynamicParameters> add)
+    private async Task<IReadOnlyList<Named<Recognition>>> QueryRecognitionsAsync(CallerScope? caller, string condition, Action<DynamicParameters> add,
+        CancellationToken cancellationToken)
     {
         var parameters = caller is null ? new DynamicParameters() : ScopeSql.Parameters(caller);
         add(parameters);
         var scope = caller is null ? "true" : ScopeSql.Factories(caller);
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var rows = await connection.QueryAsync<RecognitionRow>(
-            $"select {RecognitionRow.Columns} from recognitions x {Joins} where {condition} and {scope} order by x.updated_at desc, x.id", parameters);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RecognitionRow>(new CommandDefinition(
+            $"select {RecognitionRow.Columns} from recognitions x {Joins} where {condition} and {scope} order by x.updated_at desc, x.id", parameters,
+                cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToNamed())];
     }
 
     private async Task UpdateRecognitionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CallerScope caller, string kind,
-        Recognition before, Recognition after, DateTime now)
+        Recognition before, Recognition after, DateTime now, CancellationToken cancellationToken)
     {
         var parameters = RecognitionRow.Parameters(after, now);
         parameters.Add("PreviousVersion", before.Version);
-        var updated = await connection.ExecuteAsync("""
+        var updated = await connection.ExecuteAsync(new CommandDefinition("""
             update recognitions set status = @Status, effective_on = @EffectiveOn, expires_on = @ExpiresOn, cultivation_ends_on = @CultivationEndsOn,
                 renewal = @Renewal, acceptance = @Acceptance, ended_on = @EndedOn, end_reason = @EndReason, ban_until = @BanUntil,
                 history = @History::jsonb, version = @Version, updated_at = @UpdatedAt
             where id = @Id and version = @PreviousVersion
-            """, parameters, transaction);
+            """, parameters, transaction, cancellationToken: cancellationToken));
         if (updated == 0) throw new ConcurrencyException($"recognition {after.Id} changed meanwhile; read it again");
-        await changes.RecordAsync(transaction, caller, kind, "recognition", after.Id, before, after);
+        await changes.RecordAsync(transaction, caller, kind, "recognition", after.Id, before, after, cancellationToken);
     }
 
     private sealed record ProcessedCommandRow(Guid EntityId, string Command);

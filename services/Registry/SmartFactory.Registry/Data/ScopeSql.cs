@@ -33,14 +33,16 @@ internal static class ScopeSql
 internal static class PageQuery
 {
     public static async Task<(List<TRow> Rows, int Total)> RunAsync<TRow>(Npgsql.NpgsqlDataSource dataSource, string columns, string from,
-        IEnumerable<string> conditions, string order, DynamicParameters parameters, int offset, int limit)
+        IEnumerable<string> conditions, string order, DynamicParameters parameters, int offset, int limit, CancellationToken cancellationToken)
     {
         var condition = string.Join(" and ", conditions);
         parameters.Add("offset", offset);
         parameters.Add("limit", limit);
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var total = await connection.ExecuteScalarAsync<int>($"select count(*) from {from} where {condition}", parameters);
-        var rows = await connection.QueryAsync<TRow>($"select {columns} from {from} where {condition} order by {order} offset @offset limit @limit", parameters);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition($"select count(*) from {from} where {condition}", parameters,
+            cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<TRow>(new CommandDefinition($"select {columns} from {from} where {condition} order by {order} offset @offset limit @limit", parameters,
+            cancellationToken: cancellationToken));
         return ([.. rows], total);
     }
 }

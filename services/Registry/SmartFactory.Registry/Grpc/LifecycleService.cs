@@ -18,15 +18,15 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var caller = context.Caller();
         var campaign = Domain.Campaign.Create(caller, new Domain.CampaignDraft(request.Level.ToDomain(), request.Year, request.SubmissionOpensOn,
                 request.SubmissionClosesOn, request.DecisionDueOn, [.. request.Quotas.Select(q => (q.RegionCode, q.Count))]),
-            await registry.ReferenceDataAsync(), Guid.CreateVersion7(), Now());
-        await lifecycle.InsertCampaignAsync(caller, campaign);
+            await registry.ReferenceDataAsync(context.CancellationToken), Guid.CreateVersion7(), Now());
+        await lifecycle.InsertCampaignAsync(caller, campaign, context.CancellationToken);
         return campaign.ToMessage();
     }
 
     public override async Task<ListCampaignsResponse> ListCampaigns(ListCampaignsRequest request, ServerCallContext context)
     {
         context.Caller();
-        var campaigns = await lifecycle.ListCampaignsAsync(request.Year == 0 ? null : request.Year);
+        var campaigns = await lifecycle.ListCampaignsAsync(request.Year == 0 ? null : request.Year, context.CancellationToken);
         return new ListCampaignsResponse { Campaigns = { campaigns.Select(c => c.ToMessage()) } };
     }
 
@@ -41,38 +41,38 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         if (request.Id.Length > 0)
         {
             violations.ThrowIfAny();
-            var existing = await GetApplicationInScope(caller, request.Id);
+            var existing = await GetApplicationInScope(caller, request.Id, context.CancellationToken);
             var edited = existing.Item.Edit(caller, request.ExpectedVersion, form, Now());
-            await lifecycle.SaveApplicationAsync(caller, "application.edited", existing.Item, edited);
+            await lifecycle.SaveApplicationAsync(caller, "application.edited", existing.Item, edited, null, null, context.CancellationToken);
             return (existing with { Item = edited }).ToMessage();
         }
 
-        var campaign = Guid.TryParse(request.CampaignId, out var campaignId) ? await lifecycle.GetCampaignAsync(campaignId) : null;
+        var campaign = Guid.TryParse(request.CampaignId, out var campaignId) ? await lifecycle.GetCampaignAsync(campaignId, context.CancellationToken) : null;
         if (campaign is null) violations.Add("campaign_id", $"no campaign '{request.CampaignId}'");
-        var factory = Guid.TryParse(request.FactoryId, out var factoryId) ? await registry.GetFactoryAsync(caller, factoryId) : null;
+        var factory = Guid.TryParse(request.FactoryId, out var factoryId) ? await registry.GetFactoryAsync(caller, factoryId, context.CancellationToken) : null;
         if (factory is null) violations.Add("factory_id", $"no factory '{request.FactoryId}' in your scope");
         violations.ThrowIfAny();
 
-        var standing = await Standing(factory!, campaign!.Level, null);
+        var standing = await Standing(factory!, campaign!.Level, null, context.CancellationToken);
         var application = Domain.Application.Start(caller, factory!.Id, factory.EnterpriseId, campaign, form, standing, Today(), Guid.CreateVersion7(), Now());
-        await lifecycle.InsertApplicationAsync(caller, application);
-        return (await GetApplicationInScope(caller, application.Id.ToString())).ToMessage();
+        await lifecycle.InsertApplicationAsync(caller, application, context.CancellationToken);
+        return (await GetApplicationInScope(caller, application.Id.ToString(), context.CancellationToken)).ToMessage();
     }
 
     public override async Task<Application> SubmitApplication(SubmitApplicationRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var application = await GetApplicationInScope(caller, request.Id);
-        var campaign = await lifecycle.GetCampaignAsync(application.Item.CampaignId) ?? throw new NotFoundException("the application's campaign is gone");
-        var factory = await registry.GetFactoryAsync(caller, application.Item.FactoryId) ?? throw new NotFoundException($"application {request.Id} not found");
-        var standing = await Standing(factory, application.Item.Level, application.Item.Id);
+        var application = await GetApplicationInScope(caller, request.Id, context.CancellationToken);
+        var campaign = await lifecycle.GetCampaignAsync(application.Item.CampaignId, context.CancellationToken) ?? throw new NotFoundException("the application's campaign is gone");
+        var factory = await registry.GetFactoryAsync(caller, application.Item.FactoryId, context.CancellationToken) ?? throw new NotFoundException($"application {request.Id} not found");
+        var standing = await Standing(factory, application.Item.Level, application.Item.Id, context.CancellationToken);
         var submitted = application.Item.Submit(caller, request.ExpectedVersion, campaign, standing, catalogs, Today(), Now());
-        await lifecycle.SaveApplicationAsync(caller, "application.submitted", application.Item, submitted);
+        await lifecycle.SaveApplicationAsync(caller, "application.submitted", application.Item, submitted, null, null, context.CancellationToken);
         return (application with { Item = submitted }).ToMessage();
     }
 
     public override async Task<Application> GetApplication(GetApplicationRequest request, ServerCallContext context) =>
-        (await GetApplicationInScope(context.Caller(), request.Id)).ToMessage();
+        (await GetApplicationInScope(context.Caller(), request.Id, context.CancellationToken)).ToMessage();
 
     public override async Task<ListApplicationsResponse> ListApplications(ListApplicationsRequest request, ServerCallContext context)
     {
@@ -82,7 +82,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var campaign = OptionalId(violations, "campaign_id", request.CampaignId);
         violations.ThrowIfAny();
         var (items, total) = await lifecycle.ListApplicationsAsync(caller,
-            new ApplicationFilter(campaign, request.Status.ToDomain(), request.Level.ToDomain()), page.Offset, page.Size);
+            new ApplicationFilter(campaign, request.Status.ToDomain(), request.Level.ToDomain()), page.Offset, page.Size, context.CancellationToken);
         return new ListApplicationsResponse { Applications = { items.Select(a => a.ToMessage()) }, TotalSize = total, NextPageToken = page.NextToken(total) };
     }
 
@@ -91,9 +91,9 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var caller = context.Caller();
         var action = request.Action.ToDomain()
             ?? throw new ValidationException([new FieldViolation("action", "is required: approve, return, reject or recommend")]);
-        var application = await GetApplicationInScope(caller, request.Id);
-        var campaign = await lifecycle.GetCampaignAsync(application.Item.CampaignId) ?? throw new NotFoundException("the application's campaign is gone");
-        var used = action == Domain.ReviewAction.Recommend ? await lifecycle.RecommendationsAsync(campaign.Id, caller.Region) : 0;
+        var application = await GetApplicationInScope(caller, request.Id, context.CancellationToken);
+        var campaign = await lifecycle.GetCampaignAsync(application.Item.CampaignId, context.CancellationToken) ?? throw new NotFoundException("the application's campaign is gone");
+        var used = action == Domain.ReviewAction.Recommend ? await lifecycle.RecommendationsAsync(campaign.Id, caller.Region, context.CancellationToken) : 0;
         var reviewed = application.Item.Review(caller, request.ExpectedVersion, action, request.Comments, campaign, used, Now());
 
         Domain.Recognition? recognition = null;
@@ -103,7 +103,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
             reviewed = reviewed.Recognized(recognition.Id);
         }
         await lifecycle.SaveApplicationAsync(caller, "application." + reviewed.History[^1].Action, application.Item, reviewed, recognition,
-            action == Domain.ReviewAction.Recommend ? campaign.Quotas[caller.Region] : null);
+            action == Domain.ReviewAction.Recommend ? campaign.Quotas[caller.Region] : null, context.CancellationToken);
         return (application with { Item = reviewed }).ToMessage();
     }
 
@@ -120,14 +120,14 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var on = violations.Date("effective_on", request.EffectiveOn, required: false) ?? Today();
         violations.ThrowIfAny();
 
-        var recognition = await lifecycle.GetRecognitionOfApplicationAsync(caller, applicationId)
+        var recognition = await lifecycle.GetRecognitionOfApplicationAsync(caller, applicationId, context.CancellationToken)
             ?? throw new NotFoundException($"no recognition of application {applicationId} in your scope");
-        if (await AlreadyApplied(requestId, TookEffectCommand, recognition.Item)) return recognition.ToMessage();
-        var lower = await lifecycle.ActiveRecognitionOfFactoryAsync(recognition.Item.FactoryId);
+        if (await AlreadyApplied(requestId, TookEffectCommand, recognition.Item, context.CancellationToken)) return recognition.ToMessage();
+        var lower = await lifecycle.ActiveRecognitionOfFactoryAsync(recognition.Item.FactoryId, context.CancellationToken);
         var active = recognition.Item.TakeEffect(caller, on, Today(), Now(),
-            await lifecycle.BanUntilAsync(recognition.Item.EnterpriseId, Today()), lower);
+            await lifecycle.BanUntilAsync(recognition.Item.EnterpriseId, Today(), context.CancellationToken), lower);
         await lifecycle.SaveRecognitionAsync(caller, TookEffectCommand, recognition.Item, active,
-            lower is null ? null : [("recognition.superseded", lower, lower.SupersededBy(active, caller, on, Now()))], requestId);
+            lower is null ? null : [("recognition.superseded", lower, lower.SupersededBy(active, caller, on, Now()))], requestId, context.CancellationToken);
         return (recognition with { Item = active }).ToMessage();
     }
 
@@ -143,19 +143,19 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var requestId = violations.Required("request_id", request.RequestId, 200);
         violations.ThrowIfAny();
 
-        var recognition = await lifecycle.GetRecognitionOfApplicationAsync(caller, applicationId)
+        var recognition = await lifecycle.GetRecognitionOfApplicationAsync(caller, applicationId, context.CancellationToken)
             ?? throw new NotFoundException($"no recognition of application {applicationId} in your scope");
-        if (await AlreadyApplied(requestId, LifecycleStore.WithdrawalCommand, recognition.Item)) return recognition.ToMessage();
+        if (await AlreadyApplied(requestId, LifecycleStore.WithdrawalCommand, recognition.Item, context.CancellationToken)) return recognition.ToMessage();
         var withdrawn = recognition.Item.WithdrawAfterPublicity(caller, request.Reason, Today(), Now());
-        var application = await lifecycle.GetApplicationAsync(caller, applicationId)
+        var application = await lifecycle.GetApplicationAsync(caller, applicationId, context.CancellationToken)
             ?? throw new NotFoundException($"application {applicationId} not found");
         var rejected = application.Item.RejectAfterPublicity(caller, withdrawn.EndReason!, Now());
-        await lifecycle.SaveWithdrawalAsync(caller, recognition.Item, withdrawn, application.Item, rejected, requestId);
+        await lifecycle.SaveWithdrawalAsync(caller, recognition.Item, withdrawn, application.Item, rejected, requestId, context.CancellationToken);
         return (recognition with { Item = withdrawn }).ToMessage();
     }
 
     public override async Task<Recognition> GetRecognition(GetRecognitionRequest request, ServerCallContext context) =>
-        (await GetRecognitionInScope(context.Caller(), request.Id)).ToMessage();
+        (await GetRecognitionInScope(context.Caller(), request.Id, context.CancellationToken)).ToMessage();
 
     public override async Task<ListRecognitionsResponse> ListRecognitions(ListRecognitionsRequest request, ServerCallContext context)
     {
@@ -165,7 +165,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var factory = OptionalId(violations, "factory_id", request.FactoryId);
         violations.ThrowIfAny();
         var (items, total) = await lifecycle.ListRecognitionsAsync(caller,
-            new RecognitionFilter(factory, request.Level.ToDomain(), request.Status.ToDomain()), page.Offset, page.Size);
+            new RecognitionFilter(factory, request.Level.ToDomain(), request.Status.ToDomain()), page.Offset, page.Size, context.CancellationToken);
         return new ListRecognitionsResponse { Recognitions = { items.Select(r => r.ToMessage()) }, TotalSize = total, NextPageToken = page.NextToken(total) };
     }
 
@@ -197,11 +197,11 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var violations = new Violations();
         var occurred = violations.Date("occurred_on", request.OccurredOn, required: false);
         violations.ThrowIfAny();
-        var recognition = await GetRecognitionInScope(caller, request.Id);
+        var recognition = await GetRecognitionInScope(caller, request.Id, context.CancellationToken);
         var removed = recognition.Item.Remove(caller, request.ExpectedVersion, request.Cause.ToDomain(), request.Description, occurred, Today(), Now());
-        var others = (await lifecycle.LiveRecognitionsOfFactoryAsync(removed.FactoryId)).Where(r => r.Id != removed.Id)
+        var others = (await lifecycle.LiveRecognitionsOfFactoryAsync(removed.FactoryId, context.CancellationToken)).Where(r => r.Id != removed.Id)
             .Select(r => ("recognition.removed", r, r.RemovedWith(removed, caller, Today(), Now()))).ToList();
-        await lifecycle.SaveRecognitionAsync(caller, "recognition.removed", recognition.Item, removed, others);
+        await lifecycle.SaveRecognitionAsync(caller, "recognition.removed", recognition.Item, removed, others, null, context.CancellationToken);
         return (recognition with { Item = removed }).ToMessage();
     }
 
@@ -215,7 +215,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
             throw new ValidationException([new FieldViolation("within_days", "must be between 1 and 3660 (default 90)")]);
         var today = Today();
         var horizon = today.AddDays(request.WithinDays == 0 ? 90 : request.WithinDays);
-        var live = await lifecycle.LiveRecognitionsAsync(caller);
+        var live = await lifecycle.LiveRecognitionsAsync(caller, context.CancellationToken);
         var deadlines = live
             .Select(r => (Named: r, Clock: r.Item.NextClock()))
             .Where(d => d.Clock is { } clock && clock.DueOn <= horizon)
@@ -238,7 +238,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         if (request.AfterSequence < 0) violations.Add("after_sequence", "must not be negative");
         if (request.Limit is < 0 or > 1000) violations.Add("limit", "must be between 1 and 1000 (default 100)");
         violations.ThrowIfAny();
-        var (changes, last) = await lifecycle.ListChangesAsync(request.AfterSequence, request.Limit == 0 ? 100 : request.Limit);
+        var (changes, last) = await lifecycle.ListChangesAsync(request.AfterSequence, request.Limit == 0 ? 100 : request.Limit, context.CancellationToken);
         return new ListChangesResponse
         {
             LastSequence = last,
@@ -253,9 +253,9 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
     private async Task<Recognition> Step(ServerCallContext context, string id, string kind, Func<Domain.Recognition, CallerScope, Domain.Recognition> step)
     {
         var caller = context.Caller();
-        var recognition = await GetRecognitionInScope(caller, id);
+        var recognition = await GetRecognitionInScope(caller, id, context.CancellationToken);
         var after = step(recognition.Item, caller);
-        await lifecycle.SaveRecognitionAsync(caller, kind, recognition.Item, after);
+        await lifecycle.SaveRecognitionAsync(caller, kind, recognition.Item, after, null, null, context.CancellationToken);
         return (recognition with { Item = after }).ToMessage();
     }
 
@@ -265,25 +265,25 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
     /// Whether a command with this request id was already applied to this recognition; a request id reused for another
     /// recognition or another command is a mistake of the sender, refused rather than answered with the wrong result.
     /// </summary>
-    private async Task<bool> AlreadyApplied(string requestId, string command, Domain.Recognition recognition)
+    private async Task<bool> AlreadyApplied(string requestId, string command, Domain.Recognition recognition, CancellationToken cancellationToken)
     {
-        if (await lifecycle.ProcessedCommandAsync(requestId) is not { } applied) return false;
+        if (await lifecycle.ProcessedCommandAsync(requestId, cancellationToken) is not { } applied) return false;
         if (applied.EntityId != recognition.Id || applied.Command != command)
             throw new ValidationException([new FieldViolation("request_id", "was used for another command")]);
         return true;
     }
 
-    private async Task<Domain.ApplicantStanding> Standing(Domain.Factory factory, Domain.Level level, Guid? exclude)
+    private async Task<Domain.ApplicantStanding> Standing(Domain.Factory factory, Domain.Level level, Guid? exclude, CancellationToken cancellationToken)
     {
-        var reference = await registry.ReferenceDataAsync();
-        return await lifecycle.StandingAsync(factory, level, exclude, reference.IsCity(factory.RegionCode), Today());
+        var reference = await registry.ReferenceDataAsync(cancellationToken);
+        return await lifecycle.StandingAsync(factory, level, exclude, reference.IsCity(factory.RegionCode), Today(), cancellationToken);
     }
 
-    private async Task<Named<Domain.Application>> GetApplicationInScope(CallerScope caller, string id) =>
-        await lifecycle.GetApplicationAsync(caller, ParseId(id)) ?? throw new NotFoundException($"application {id} not found");
+    private async Task<Named<Domain.Application>> GetApplicationInScope(CallerScope caller, string id, CancellationToken cancellationToken) =>
+        await lifecycle.GetApplicationAsync(caller, ParseId(id), cancellationToken) ?? throw new NotFoundException($"application {id} not found");
 
-    private async Task<Named<Domain.Recognition>> GetRecognitionInScope(CallerScope caller, string id) =>
-        await lifecycle.GetRecognitionAsync(caller, ParseId(id)) ?? throw new NotFoundException($"recognition {id} not found");
+    private async Task<Named<Domain.Recognition>> GetRecognitionInScope(CallerScope caller, string id, CancellationToken cancellationToken) =>
+        await lifecycle.GetRecognitionAsync(caller, ParseId(id), cancellationToken) ?? throw new NotFoundException($"recognition {id} not found");
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 

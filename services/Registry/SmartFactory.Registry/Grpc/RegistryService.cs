@@ -17,25 +17,25 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
     {
         var caller = context.Caller();
         var enterprise = Domain.Enterprise.Register(caller, request.CreditCode, Details(request.Name, request.RegionCode,
-                request.IndustryCode, request.Size, request.Nature), await store.ReferenceDataAsync(), Guid.CreateVersion7(), Now());
-        await store.InsertEnterpriseAsync(caller, enterprise);
+                request.IndustryCode, request.Size, request.Nature), await store.ReferenceDataAsync(context.CancellationToken), Guid.CreateVersion7(), Now());
+        await store.InsertEnterpriseAsync(caller, enterprise, context.CancellationToken);
         return enterprise.ToMessage();
     }
 
     public override async Task<Enterprise> UpdateEnterprise(UpdateEnterpriseRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var before = await store.GetEnterpriseAsync(caller, ParseId(request.Id)) ?? throw EnterpriseNotFound(request.Id);
+        var before = await store.GetEnterpriseAsync(caller, ParseId(request.Id), context.CancellationToken) ?? throw EnterpriseNotFound(request.Id);
         var after = before.Update(caller, request.ExpectedVersion, Details(request.Name, request.RegionCode, request.IndustryCode,
-            request.Size, request.Nature), await store.ReferenceDataAsync(), Now());
-        await store.UpdateEnterpriseAsync(caller, before, after);
+            request.Size, request.Nature), await store.ReferenceDataAsync(context.CancellationToken), Now());
+        await store.UpdateEnterpriseAsync(caller, before, after, context.CancellationToken);
         return after.ToMessage();
     }
 
     public override async Task<Enterprise> GetEnterprise(GetEnterpriseRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var enterprise = await store.GetEnterpriseAsync(caller, ParseId(request.Id)) ?? throw EnterpriseNotFound(request.Id);
+        var enterprise = await store.GetEnterpriseAsync(caller, ParseId(request.Id), context.CancellationToken) ?? throw EnterpriseNotFound(request.Id);
         return enterprise.ToMessage();
     }
 
@@ -46,36 +46,36 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
         var page = Page.Parse(request.PageSize, request.PageToken, violations);
         violations.ThrowIfAny();
         var (items, total) = await store.ListEnterprisesAsync(caller,
-            new EnterpriseFilter(request.RegionCode, request.NameContains, request.CreditCode.ToUpperInvariant()), page.Offset, page.Size);
+            new EnterpriseFilter(request.RegionCode, request.NameContains, request.CreditCode.ToUpperInvariant()), page.Offset, page.Size, context.CancellationToken);
         return new ListEnterprisesResponse { Enterprises = { items.Select(e => e.ToMessage()) }, TotalSize = total, NextPageToken = page.NextToken(total) };
     }
 
     public override async Task<Factory> RegisterFactory(RegisterFactoryRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var owner = Guid.TryParse(request.EnterpriseId, out var enterpriseId) ? await store.GetEnterpriseAsync(caller, enterpriseId) : null;
+        var owner = Guid.TryParse(request.EnterpriseId, out var enterpriseId) ? await store.GetEnterpriseAsync(caller, enterpriseId, context.CancellationToken) : null;
         var factory = Domain.Factory.Register(caller, request.EnterpriseId, owner,
             new Domain.FactoryDetails(request.Name, request.Address, request.RegionCode, request.IndustryCode),
-            await store.ReferenceDataAsync(), Guid.CreateVersion7(), Now());
-        await store.InsertFactoryAsync(caller, factory);
+            await store.ReferenceDataAsync(context.CancellationToken), Guid.CreateVersion7(), Now());
+        await store.InsertFactoryAsync(caller, factory, context.CancellationToken);
         return factory.ToMessage();
     }
 
     public override async Task<Factory> UpdateFactory(UpdateFactoryRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var before = await store.GetFactoryAsync(caller, ParseId(request.Id)) ?? throw FactoryNotFound(request.Id);
+        var before = await store.GetFactoryAsync(caller, ParseId(request.Id), context.CancellationToken) ?? throw FactoryNotFound(request.Id);
         var after = before.Update(caller, request.ExpectedVersion,
             new Domain.FactoryDetails(request.Name, request.Address, request.RegionCode, request.IndustryCode),
-            await store.ReferenceDataAsync(), Now());
-        await store.UpdateFactoryAsync(caller, before, after);
+            await store.ReferenceDataAsync(context.CancellationToken), Now());
+        await store.UpdateFactoryAsync(caller, before, after, context.CancellationToken);
         return after.ToMessage();
     }
 
     public override async Task<Factory> GetFactory(GetFactoryRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var factory = await store.GetFactoryAsync(caller, ParseId(request.Id)) ?? throw FactoryNotFound(request.Id);
+        var factory = await store.GetFactoryAsync(caller, ParseId(request.Id), context.CancellationToken) ?? throw FactoryNotFound(request.Id);
         return factory.ToMessage();
     }
 
@@ -86,7 +86,7 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
         var page = Page.Parse(request.PageSize, request.PageToken, violations);
         var filter = FactoryFilter(request, violations);
         violations.ThrowIfAny();
-        var (items, total) = await store.ListFactoriesAsync(caller, filter, page.Offset, page.Size);
+        var (items, total) = await store.ListFactoriesAsync(caller, filter, page.Offset, page.Size, context.CancellationToken);
         return new ListFactoriesResponse { Factories = { items.Select(f => f.ToMessage()) }, TotalSize = total, NextPageToken = page.NextToken(total) };
     }
 
@@ -96,14 +96,14 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
         var violations = new Violations();
         var filter = FactoryFilter(request, violations);
         violations.ThrowIfAny();
-        await foreach (var factory in store.StreamFactoriesAsync(caller, filter).WithCancellation(context.CancellationToken))
+        await foreach (var factory in store.StreamFactoriesAsync(caller, filter, context.CancellationToken))
             await writer.WriteAsync(factory.ToMessage());
     }
 
     public override async Task<ListRegionsResponse> ListRegions(ListRegionsRequest request, ServerCallContext context)
     {
         context.Caller();
-        var reference = await store.ReferenceDataAsync();
+        var reference = await store.ReferenceDataAsync(context.CancellationToken);
         return new ListRegionsResponse
         {
             Regions = { reference.Regions.Select(r => new Region { Code = r.Code, Name = r.Name, ParentCode = r.ParentCode ?? "" }) },
@@ -113,7 +113,7 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
     public override async Task<ListIndustriesResponse> ListIndustries(ListIndustriesRequest request, ServerCallContext context)
     {
         context.Caller();
-        var reference = await store.ReferenceDataAsync();
+        var reference = await store.ReferenceDataAsync(context.CancellationToken);
         return new ListIndustriesResponse { Industries = { reference.Industries.Select(i => new Industry { Code = i.Code, Name = i.Name }) } };
     }
 

@@ -24,13 +24,13 @@ public sealed class LifecycleJob(LifecycleStore store, IConnectionMultiplexer re
     public async Task<int> RunOnceAsync(DateOnly today, CancellationToken cancellationToken = default)
     {
         var changed = 0;
-        foreach (var recognition in await store.DueRecognitionsAsync(today))
+        foreach (var recognition in await store.DueRecognitionsAsync(today, cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (recognition.ApplyClock(today, time.GetUtcNow().UtcDateTime) is not { } next) continue;
             try
             {
-                await store.SaveRecognitionAsync(System, "recognition." + next.History[^1].Kind, recognition, next);
+                await store.SaveRecognitionAsync(System, "recognition." + next.History[^1].Kind, recognition, next, null, null, cancellationToken);
                 changed++;
             }
             catch (ConcurrencyException)
