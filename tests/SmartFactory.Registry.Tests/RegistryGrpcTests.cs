@@ -10,6 +10,17 @@ namespace SmartFactory.Registry.Tests;
 public class RegistryGrpcTests(RegistryFixture registry) : IClassFixture<RegistryFixture>
 {
     [Fact]
+    public async Task List_filters_with_control_characters_are_invalid_arguments_naming_each()
+    {
+        var enterprises = await AssertStatus(StatusCode.InvalidArgument, () => registry.Call<ListEnterprisesRequest, ListEnterprisesResponse>("ListEnterprises",
+            new() { NameContains = "钢\0", RegionCode = "4201\u0001", CreditCode = "9142\u0000" }, registry.Province));
+        Assert.Equal(["region_code", "name_contains", "credit_code"], enterprises.FieldViolations.Select(v => v.Field));
+        var factories = await AssertStatus(StatusCode.InvalidArgument, () => registry.Call<ListFactoriesRequest, ListFactoriesResponse>("ListFactories",
+            new() { NameContains = "厂\0", IndustryCode = "3\u00016" }, registry.Province));
+        Assert.Equal(["industry_code", "name_contains"], factories.FieldViolations.Select(v => v.Field));
+    }
+
+    [Fact]
     public void The_reference_catalogs_are_read_once_per_process() => Assert.Same(
         registry.Host.Services.GetRequiredService<SmartFactory.Registry.Domain.ReferenceCatalogs>(),
         registry.Host.Services.GetRequiredService<SmartFactory.Registry.Domain.ReferenceCatalogs>());

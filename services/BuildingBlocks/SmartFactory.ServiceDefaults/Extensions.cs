@@ -128,12 +128,12 @@ public static class Extensions
         var migrator = app.Services.GetRequiredService<Migrator>();
         if (args is [ServiceSettings.MigrateCommand, ..])
         {
-            var applied = await migrator.RunAsync();
+            var applied = await migrator.RunAsync(app.Lifetime.ApplicationStopping);
             app.Logger.LogInformation("{Count} migration(s) applied", applied);
             return;
         }
         if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>(ServiceSettings.Keys.MigrateOnStart))
-            await migrator.RunAsync();
+            await migrator.RunAsync(app.Lifetime.ApplicationStopping);
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         await app.RunAsync();

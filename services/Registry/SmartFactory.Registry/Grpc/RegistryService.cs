@@ -44,9 +44,10 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
         var caller = context.Caller();
         var violations = new Violations();
         var page = Page.Parse(request.PageSize, request.PageToken, violations);
+        var filter = new EnterpriseFilter(violations.Optional("region_code", request.RegionCode, 12),
+            violations.Optional("name_contains", request.NameContains, 200), violations.Optional("credit_code", request.CreditCode, 18).ToUpperInvariant());
         violations.ThrowIfAny();
-        var (items, total) = await store.ListEnterprisesAsync(caller,
-            new EnterpriseFilter(request.RegionCode, request.NameContains, request.CreditCode.ToUpperInvariant()), page.Offset, page.Size, context.CancellationToken);
+        var (items, total) = await store.ListEnterprisesAsync(caller, filter, page.Offset, page.Size, context.CancellationToken);
         return new ListEnterprisesResponse { Enterprises = { items.Select(e => e.ToMessage()) }, TotalSize = total, NextPageToken = page.NextToken(total) };
     }
 
@@ -130,7 +131,9 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
             if (Guid.TryParse(request.EnterpriseId, out var id)) enterpriseId = id;
             else violations.Add("enterprise_id", "must be an enterprise id (a UUID)");
         }
-        return new FactoryFilter(request.RegionCode, request.IndustryCode, enterpriseId, request.NameContains);
+        // Filters are text that reaches SQL too: the same checks as any field (PostgreSQL refuses a NUL outright).
+        return new FactoryFilter(violations.Optional("region_code", request.RegionCode, 12), violations.Optional("industry_code", request.IndustryCode, 12),
+            enterpriseId, violations.Optional("name_contains", request.NameContains, 200));
     }
 
     private static Guid ParseId(string id) => Guid.TryParse(id, out var guid)
