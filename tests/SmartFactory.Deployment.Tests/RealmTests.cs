@@ -1,6 +1,6 @@
-using SmartFactory.Kernel;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SmartFactory.Kernel;
 using SmartFactory.Registry.Domain;
 using SmartFactory.ServiceDefaults.Auth;
 

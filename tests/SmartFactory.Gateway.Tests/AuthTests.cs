@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using SmartFactory.Contracts.Registry.V1;
 using Grpc.Core;
+using SmartFactory.Contracts.Registry.V1;
 using SmartFactory.TestSupport;
 
 namespace SmartFactory.Gateway.Tests;

@@ -6,10 +6,10 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
+using registry::SmartFactory.Registry.Domain;
 using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.TestSupport;
-using registry::SmartFactory.Registry.Domain;
 using WorkingDayCalendar = notices::SmartFactory.Notices.Domain.WorkingDayCalendar;
 
 namespace SmartFactory.Gateway.Tests;

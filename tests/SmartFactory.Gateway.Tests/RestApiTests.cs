@@ -1,9 +1,9 @@
 extern alias registry;
-using SmartFactory.TestSupport;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using registry::SmartFactory.Registry.Domain;
+using SmartFactory.TestSupport;
 
 namespace SmartFactory.Gateway.Tests;
 

@@ -1,10 +1,10 @@
 extern alias registry;
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using SmartFactory.Contracts.Notices.V1;
 using SmartFactory.Contracts.Registry.V1;
-using Grpc.Core;
-using Grpc.Net.Client;
 using SmartFactory.Notices.Jobs;
 using SmartFactory.TestSupport;
 

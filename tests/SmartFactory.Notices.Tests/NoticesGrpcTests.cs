@@ -1,6 +1,7 @@
 extern alias registry;
 using System.Net;
 using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -9,13 +10,12 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using SmartFactory.Contracts.Notices.V1;
 using SmartFactory.Contracts.Registry.V1;
-using Grpc.Core;
-using SmartFactory.TestSupport;
-using static SmartFactory.TestSupport.GrpcTesting;
+using SmartFactory.Kernel;
 using SmartFactory.Notices.Data;
 using SmartFactory.Notices.Jobs;
-using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
+using SmartFactory.TestSupport;
+using static SmartFactory.TestSupport.GrpcTesting;
 using Domain = SmartFactory.Notices.Domain;
 
 namespace SmartFactory.Notices.Tests;

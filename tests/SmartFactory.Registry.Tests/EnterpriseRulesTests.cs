@@ -1,7 +1,7 @@
-using SmartFactory.TestSupport;
-using SmartFactory.Registry.Domain;
 using SmartFactory.Kernel;
+using SmartFactory.Registry.Domain;
 using SmartFactory.ServiceDefaults;
+using SmartFactory.TestSupport;
 
 namespace SmartFactory.Registry.Tests;
 

@@ -1,6 +1,6 @@
-using SmartFactory.Registry.Data;
-using SmartFactory.Contracts.Registry.V1;
 using Grpc.Core;
+using SmartFactory.Contracts.Registry.V1;
+using SmartFactory.Registry.Data;
 using SmartFactory.TestSupport;
 using static SmartFactory.TestSupport.GrpcTesting;
 using BusinessDates = SmartFactory.Registry.Domain.BusinessDates;

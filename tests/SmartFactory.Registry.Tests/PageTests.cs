@@ -1,5 +1,5 @@
-using SmartFactory.Registry.Grpc;
 using SmartFactory.Kernel;
+using SmartFactory.Registry.Grpc;
 using SmartFactory.ServiceDefaults;
 
 namespace SmartFactory.Registry.Tests;

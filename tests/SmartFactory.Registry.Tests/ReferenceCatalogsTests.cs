@@ -1,6 +1,6 @@
-using SmartFactory.Registry.Data;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SmartFactory.Registry.Data;
 using SmartFactory.Registry.Domain;
 
 namespace SmartFactory.Registry.Tests;

@@ -1,8 +1,8 @@
 using Google.Protobuf;
-using SmartFactory.Contracts.Registry.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
+using SmartFactory.Contracts.Registry.V1;
 using SmartFactory.TestSupport;
 
 namespace SmartFactory.Registry.Tests;

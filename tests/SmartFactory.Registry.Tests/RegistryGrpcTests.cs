@@ -1,6 +1,6 @@
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using SmartFactory.Contracts.Registry.V1;
-using Grpc.Core;
 using SmartFactory.TestSupport;
 using static SmartFactory.TestSupport.GrpcTesting;
 

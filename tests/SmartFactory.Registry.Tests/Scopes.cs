@@ -1,5 +1,5 @@
-using SmartFactory.Registry.Domain;
 using SmartFactory.Kernel;
+using SmartFactory.Registry.Domain;
 using SmartFactory.ServiceDefaults.Auth;
 
 namespace SmartFactory.Registry.Tests;

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Grpc.Net.Client;
 
 namespace SmartFactory.TestSupport;
 

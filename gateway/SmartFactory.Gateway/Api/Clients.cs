@@ -1,6 +1,6 @@
-global using RegistryClient = SmartFactory.Contracts.Registry.V1.RegistryService.RegistryServiceClient;
 global using LifecycleClient = SmartFactory.Contracts.Registry.V1.LifecycleService.LifecycleServiceClient;
 global using NoticesClient = SmartFactory.Contracts.Notices.V1.NoticesService.NoticesServiceClient;
+global using RegistryClient = SmartFactory.Contracts.Registry.V1.RegistryService.RegistryServiceClient;
 using SmartFactory.Contracts.Notices.V1;
 using SmartFactory.Contracts.Registry.V1;
 using SmartFactory.ServiceDefaults.Grpc;

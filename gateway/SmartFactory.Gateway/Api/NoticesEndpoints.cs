@@ -1,5 +1,5 @@
-using Grpc.Core;
 using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using SmartFactory.Contracts.Notices.V1;

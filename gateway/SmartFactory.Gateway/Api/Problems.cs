@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 using Grpc.Core;
+using Microsoft.AspNetCore.Mvc;
 
 namespace SmartFactory.Gateway.Api;
 

@@ -1,10 +1,10 @@
 using System.Net;
-using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using SmartFactory.Contracts.Notices.V1;
 using SmartFactory.Contracts.Registry.V1;
 using SmartFactory.ServiceDefaults.Grpc;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace SmartFactory.Gateway.Proxy;
 

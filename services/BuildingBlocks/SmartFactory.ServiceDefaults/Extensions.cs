@@ -1,8 +1,8 @@
 using System.Net;
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,12 +10,12 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
-using SmartFactory.ServiceDefaults.Grpc;
 using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults.Auth;
 using SmartFactory.ServiceDefaults.Data;
+using SmartFactory.ServiceDefaults.Grpc;
 using StackExchange.Redis;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace SmartFactory.ServiceDefaults;
 

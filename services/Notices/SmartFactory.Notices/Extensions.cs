@@ -1,9 +1,9 @@
 using SmartFactory.Contracts.Registry.V1;
-using SmartFactory.ServiceDefaults.Grpc;
 using SmartFactory.Notices.Data;
 using SmartFactory.Notices.Grpc;
 using SmartFactory.Notices.Jobs;
 using SmartFactory.ServiceDefaults;
+using SmartFactory.ServiceDefaults.Grpc;
 
 namespace SmartFactory.Notices;
 

@@ -1,7 +1,7 @@
-using Contract = SmartFactory.Contracts.Notices.V1;
-using SmartFactory.Notices;
 using SmartFactory.Kernel;
+using SmartFactory.Notices;
 using SmartFactory.ServiceDefaults;
+using Contract = SmartFactory.Contracts.Notices.V1;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(NoticesSettings.Schema, Contract.NoticesService.Descriptor);

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
-using SmartFactory.Notices.Domain;
 using SmartFactory.Kernel;
+using SmartFactory.Notices.Domain;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 using SmartFactory.ServiceDefaults.Data;

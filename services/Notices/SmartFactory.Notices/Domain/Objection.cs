@@ -1,6 +1,6 @@
-using SmartFactory.Kernel;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using SmartFactory.Kernel;
 
 namespace SmartFactory.Notices.Domain;
 

@@ -1,6 +1,6 @@
-using SmartFactory.Kernel;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using SmartFactory.Kernel;
 using SmartFactory.Notices.Domain;
 using V1 = SmartFactory.Contracts.Notices.V1;
 

@@ -1,15 +1,15 @@
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using SmartFactory.Contracts.Notices.V1;
-using Grpc.Core;
-using SmartFactory.ServiceDefaults.Grpc;
+using SmartFactory.Kernel;
 using SmartFactory.Notices.Data;
 using SmartFactory.Notices.Jobs;
-using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
-using Role = SmartFactory.Kernel.Role;
+using SmartFactory.ServiceDefaults.Grpc;
 using Domain = SmartFactory.Notices.Domain;
 using RegistryV1 = SmartFactory.Contracts.Registry.V1;
+using Role = SmartFactory.Kernel.Role;
 
 namespace SmartFactory.Notices.Grpc;
 

@@ -1,6 +1,6 @@
+using SmartFactory.Kernel;
 using SmartFactory.Notices.Data;
 using SmartFactory.Notices.Domain;
-using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 

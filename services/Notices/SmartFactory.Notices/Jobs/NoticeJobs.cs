@@ -1,8 +1,8 @@
-using SmartFactory.Contracts.Registry.V1;
 using Grpc.Core;
 using Grpc.Net.ClientFactory;
-using SmartFactory.Notices.Data;
+using SmartFactory.Contracts.Registry.V1;
 using SmartFactory.Kernel;
+using SmartFactory.Notices.Data;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 using StackExchange.Redis;

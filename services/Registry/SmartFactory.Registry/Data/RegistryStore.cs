@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
 using Dapper;
 using Npgsql;
-using SmartFactory.ServiceDefaults.Data;
-using SmartFactory.Registry.Domain;
 using SmartFactory.Kernel;
+using SmartFactory.Registry.Domain;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
+using SmartFactory.ServiceDefaults.Data;
 
 namespace SmartFactory.Registry.Data;
 

@@ -1,5 +1,5 @@
-using SmartFactory.Kernel;
 using Google.Protobuf.WellKnownTypes;
+using SmartFactory.Kernel;
 using SmartFactory.Registry.Data;
 using SmartFactory.Registry.Domain;
 using V1 = SmartFactory.Contracts.Registry.V1;

@@ -1,10 +1,10 @@
-using SmartFactory.Contracts.Registry.V1;
 using Grpc.Core;
-using SmartFactory.ServiceDefaults.Grpc;
-using SmartFactory.Registry.Data;
+using SmartFactory.Contracts.Registry.V1;
 using SmartFactory.Kernel;
+using SmartFactory.Registry.Data;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
+using SmartFactory.ServiceDefaults.Grpc;
 using Domain = SmartFactory.Registry.Domain;
 
 namespace SmartFactory.Registry.Grpc;

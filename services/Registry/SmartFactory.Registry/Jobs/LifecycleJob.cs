@@ -1,6 +1,6 @@
+using SmartFactory.Kernel;
 using SmartFactory.Registry.Data;
 using SmartFactory.Registry.Domain;
-using SmartFactory.Kernel;
 using SmartFactory.ServiceDefaults;
 using SmartFactory.ServiceDefaults.Auth;
 using StackExchange.Redis;
