@@ -41,7 +41,7 @@ public static class Extensions
     /// </summary>
     public static WebApplication UseClientAddress(this WebApplication app)
     {
-        var trusted = app.Configuration.GetSection("Gateway:TrustedProxies").Get<string[]>() ?? [];
+        var trusted = app.Configuration.GetSection(GatewaySettings.Keys.TrustedProxies).Get<string[]>() ?? [];
         // To the middleware, no known proxy at all means any proxy: without a trusted one it stays out.
         if (trusted.Length == 0) return app;
         var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = 1 };

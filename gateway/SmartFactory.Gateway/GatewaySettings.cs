@@ -34,5 +34,8 @@ public static class GatewaySettings
 
         /// <summary>The ingress's networks in CIDR (an array: Gateway:TrustedProxies:0, :1, …).</summary>
         public const string TrustedProxies = "Gateway:TrustedProxies";
+
+        /// <summary>YARP's destination of a cluster, as <see cref="RegistryProxy"/> spells it for the registry.</summary>
+        public static string Proxy(string cluster) => "Gateway:Proxy:" + cluster;
     }
 }

@@ -102,10 +102,30 @@ public sealed class ContractTests(PlatformFixture platform) : IClassFixture<Plat
 
     [Theory]
     [MemberData(nameof(RegistryTargets))]
-    public async Task A_deadline_shorter_than_the_call_is_exceeded(string target)
+    public async Task A_deadline_that_passes_while_the_service_waits_is_exceeded(string target)
     {
-        Assert.Equal("DEADLINE_EXCEEDED", Code(await Run(target, "deadline", new { token = platform.Province, seconds = 0.001 })));
-        Assert.Equal("OK", Code(await Run(target, "deadline", new { token = platform.Province, seconds = 20 })));
+        var wuhan = await platform.WuhanEnterprise();
+        var update = new
+        {
+            id = wuhan.Id, expected_version = wuhan.Version, name = wuhan.Name + "（更名）", region_code = "420100", industry_code = "36",
+            size = (int)EnterpriseSize.Large, nature = (int)EnterpriseNature.Private,
+        };
+        // The test holds the enterprise's row, so the service's update waits in PostgreSQL until the deadline passes.
+        await using (var holder = new Npgsql.NpgsqlConnection(platform.Database.ConnectionString))
+        {
+            await holder.OpenAsync();
+            await using var transaction = await holder.BeginTransactionAsync();
+            await using (var lockRow = new Npgsql.NpgsqlCommand("select 1 from registry.enterprises where id = @id for update", holder, transaction))
+            {
+                lockRow.Parameters.AddWithValue("id", Guid.Parse(wuhan.Id));
+                await lockRow.ExecuteScalarAsync();
+            }
+            var waited = await Run(target, "update_enterprise", new { token = platform.Province, seconds = 1.0, request = update });
+            Assert.Equal("DEADLINE_EXCEEDED", Code(waited));
+            Assert.InRange(waited.GetProperty("elapsed").GetDouble(), 0.9, 10);
+        }
+        // Nothing of the cancelled update was kept: the same version updates once the row is free.
+        Assert.Equal("OK", Code(await Run(target, "update_enterprise", new { token = platform.Province, seconds = 20, request = update })));
     }
 
     [Theory]

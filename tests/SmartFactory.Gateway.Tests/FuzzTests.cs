@@ -57,6 +57,9 @@ public class FuzzTests(GatewayFixture fixture, ITestOutputHelper output) : IClas
             string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}")));
         Assert.True(failures.IsEmpty, $"{failures.Count} of {probes.Count} failed:\n{string.Join("\n", failures.Take(30))}");
         Assert.Equal(HttpStatusCode.OK, (await fixture.Http.GetAsync("/health/live")).StatusCode);
+        // Nor did any service behind the gateway die of what reached it.
+        foreach (var service in new[] { fixture.Registry.HttpClient(), fixture.Notices.HttpClient() })
+            using (service) Assert.Equal(HttpStatusCode.OK, (await service.GetAsync("/health/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await fixture.Http.GetAsync("/api/v1/notices")).StatusCode);
     }
 

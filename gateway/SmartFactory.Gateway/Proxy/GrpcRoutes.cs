@@ -41,7 +41,7 @@ public static class GrpcRoutes
             ClusterId = cluster,
             Destinations = new Dictionary<string, DestinationConfig>
             {
-                [cluster] = new() { Address = configuration[$"Gateway:Proxy:{cluster}"] is { Length: > 0 } proxy ? proxy
+                [cluster] = new() { Address = configuration[GatewaySettings.Keys.Proxy(cluster)] is { Length: > 0 } proxy ? proxy
                     : ProxyAddress(GrpcClients.Address(configuration, cluster)) },
             },
             HttpRequest = new ForwarderRequestConfig { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact },
@@ -50,9 +50,10 @@ public static class GrpcRoutes
     }
 
     /// <summary>
-    /// YARP forwards over HTTP to <c>Gateway:Proxy:&lt;cluster&gt;</c> (in the chart the service's ClusterIP Service, which
-    /// spreads YARP's connections), else to <c>Services:&lt;cluster&gt;</c>, where a <c>dns:///name:port</c> address, which the gateway's own gRPC clients balance across
-    /// replicas, becomes <c>http://name:port</c>, and the connections YARP opens are spread by the name's resolution.
+    /// YARP forwards over HTTP to <c>Gateway:Proxy:&lt;cluster&gt;</c> (in the chart the service's ClusterIP Service), else
+    /// to <c>Services:&lt;cluster&gt;</c>, where a <c>dns:///name:port</c> address (which the gateway's own gRPC clients
+    /// balance call by call) becomes <c>http://name:port</c>. YARP balances connections, not calls: a gateway replica's
+    /// HTTP/2 connection goes to one pod, so pass-through gRPC is spread only as far as connections are.
     /// </summary>
     public static string ProxyAddress(Uri address) =>
         address.Scheme == "dns" ? $"http://{address.AbsolutePath.TrimStart('/')}" : address.ToString();

@@ -37,7 +37,7 @@ public static class Extensions
         builder.AddTelemetry(); // traces and metrics over OTLP when configured, trace ids in the logs
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // h2c needs an HTTP/2-only endpoint: with HTTP/1 also on, plain-text clients get HTTP/1.1 (GRPC-NOTES.md).
+            // h2c needs an HTTP/2-only endpoint: with HTTP/1 also on, plain-text clients get HTTP/1.1 (PACKAGES.md).
             if (builder.Configuration[ServiceSettings.Keys.GrpcEndpoint] is { Length: > 0 } grpc) Listen(kestrel, grpc, HttpProtocols.Http2);
             if (builder.Configuration[ServiceSettings.Keys.HttpEndpoint] is { Length: > 0 } http) Listen(kestrel, http, HttpProtocols.Http1);
         });
@@ -50,7 +50,7 @@ public static class Extensions
         {
             DateOnlyHandler.Register();
             builder.Services.AddSingleton(sp => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(
-                sp.GetRequiredService<IConfiguration>().GetConnectionString("Postgres")
+                sp.GetRequiredService<IConfiguration>()[ServiceSettings.Keys.Postgres]
                 ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set"))
             { SearchPath = schema }.ConnectionString));
             // The service's own assembly carries its migrations as embedded resources.
@@ -90,7 +90,7 @@ public static class Extensions
     {
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
         {
-            var options = ConfigurationOptions.Parse(sp.GetRequiredService<IConfiguration>().GetConnectionString("Redis") ?? "127.0.0.1:6379");
+            var options = ConfigurationOptions.Parse(sp.GetRequiredService<IConfiguration>()[ServiceSettings.Keys.Redis] ?? "127.0.0.1:6379");
             options.AbortOnConnectFail = false; // start without Redis, and say so in /health/ready
             options.BacklogPolicy = BacklogPolicy.FailFast;
             // Back within seconds of Redis, so that limits are shared again soon after it returns.

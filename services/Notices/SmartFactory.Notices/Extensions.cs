@@ -13,7 +13,7 @@ public static class Extensions
 
     public static WebApplicationBuilder AddNoticesServices(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<NoticesOptions>(builder.Configuration.GetSection("Notices"));
+        builder.Services.Configure<NoticesOptions>(builder.Configuration.GetSection(NoticesSettings.OptionsSection));
         builder.AddRedis(); // the objections' rate limit and the close job's lock
         // An objection carries up to 5 evidence files of 10 MiB each in one message.
         builder.Services.AddGrpc().AddServiceOptions<NoticesService>(options =>
@@ -25,7 +25,7 @@ public static class Extensions
         builder.Services.AddSingleton(_ => CalendarFiles.Read()); // read and checked once, at the first use
         builder.Services.AddSingleton<NoticesStore>();
         // Reads carry the caller's token; the relay's commands name the service's own.
-        builder.Services.AddServiceClient<LifecycleService.LifecycleServiceClient>("Registry", LifecycleService.Descriptor);
+        builder.Services.AddServiceClient<LifecycleService.LifecycleServiceClient>(NoticesSettings.RegistryCluster, LifecycleService.Descriptor);
         builder.Services.AddSingleton<NoticeCloser>();
         builder.Services.AddSingleton<ObjectionRateLimit>();
         builder.Services.AddScoped<NoticesService>();

@@ -12,10 +12,13 @@ public static class NoticesSettings
     /// <summary>The section NoticesOptions binds: each of its properties is the key "Notices:&lt;property&gt;".</summary>
     public const string OptionsSection = "Notices";
 
+    /// <summary>The registry, as the notices service's gRPC client names it (its address is <see cref="Keys.RegistryAddress"/>).</summary>
+    public const string RegistryCluster = "Registry";
+
     public static class Keys
     {
         /// <summary>The registry's gRPC address, which the outbox relay and the drafting of notices call.</summary>
-        public const string RegistryAddress = "Services:Registry";
+        public const string RegistryAddress = "Services:" + RegistryCluster;
 
         /// <summary>NoticesOptions.DefaultLengthWorkingDays.</summary>
         public const string DefaultLengthWorkingDays = "Notices:DefaultLengthWorkingDays";

@@ -32,13 +32,12 @@ public static class Authentication
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IConfiguration, DevelopmentTokens>((options, configuration, development) =>
             {
-                var settings = configuration.GetSection("Auth");
-                // Keep JWT claim names as Keycloak sends them (sub, region, credit_code).
+                        // Keep JWT claim names as Keycloak sends them (sub, region, credit_code).
                 options.MapInboundClaims = false;
-                if (settings["Authority"] is { Length: > 0 } authority)
+                if (configuration[ServiceSettings.Keys.AuthAuthority] is { Length: > 0 } authority)
                 {
                     options.Authority = authority;
-                    options.RequireHttpsMetadata = settings.GetValue("RequireHttpsMetadata", true);
+                    options.RequireHttpsMetadata = configuration.GetValue(ServiceSettings.Keys.AuthRequireHttpsMetadata, true);
                 }
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
@@ -47,7 +46,7 @@ public static class Authentication
                     ValidateLifetime = true,
                     ValidateIssuerSigningKey = true,
                     RequireExpirationTime = true,
-                    ValidAudience = settings["Audience"] ?? DefaultAudience,
+                    ValidAudience = configuration[ServiceSettings.Keys.AuthAudience] ?? DefaultAudience,
                     ClockSkew = TimeSpan.FromSeconds(30),
                     RoleClaimType = ClaimTypes.Role,
                     NameClaimType = "name",

@@ -20,8 +20,8 @@ public sealed class DevelopmentTokens
 
     public DevelopmentTokens(IConfiguration configuration, IHostEnvironment environment)
     {
-        audience = configuration["Auth:Audience"] ?? Authentication.DefaultAudience;
-        if (configuration["Auth:DevelopmentKeyFile"] is not { Length: > 0 } path) return;
+        audience = configuration[ServiceSettings.Keys.AuthAudience] ?? Authentication.DefaultAudience;
+        if (configuration[ServiceSettings.Keys.AuthDevelopmentKeyFile] is not { Length: > 0 } path) return;
         if (!environment.IsDevelopment())
             throw new InvalidOperationException(
                 $"Auth:DevelopmentKeyFile is set in the {environment.EnvironmentName} environment; the development issuer runs only in Development");

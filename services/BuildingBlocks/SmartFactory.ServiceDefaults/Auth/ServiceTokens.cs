@@ -43,9 +43,8 @@ public sealed class ServiceTokens(IConfiguration configuration, IHostEnvironment
 
     public async Task<string> GetAsync(CancellationToken cancellationToken)
     {
-        var settings = configuration.GetSection("Auth");
-        var authority = settings["Authority"]?.TrimEnd('/') ?? "";
-        var clientId = settings["ClientId"] ?? "";
+        var authority = configuration[ServiceSettings.Keys.AuthAuthority]?.TrimEnd('/') ?? "";
+        var clientId = configuration[ServiceSettings.Keys.AuthClientId] ?? "";
         var useDevelopment = authority.Length == 0 && environment.IsDevelopment() && development.Key is not null;
         if (authority.Length == 0 && !useDevelopment)
             throw new InvalidOperationException(
@@ -61,7 +60,7 @@ public sealed class ServiceTokens(IConfiguration configuration, IHostEnvironment
             if (cached is { } again && again.Key == key && time.GetUtcNow() < again.RenewAt) return again.Token;
             var (token, lifetime) = useDevelopment
                 ? (development.Issue(RealmRole, "000000", null, clientId.Length > 0 ? clientId : RealmRole, DevelopmentLifetime), DevelopmentLifetime)
-                : await ClientCredentialsAsync(authority, clientId, settings, cancellationToken);
+                : await ClientCredentialsAsync(authority, clientId, cancellationToken);
             cached = (key, token, time.GetUtcNow() + lifetime - RenewBefore);
             return token;
         }
@@ -71,14 +70,14 @@ public sealed class ServiceTokens(IConfiguration configuration, IHostEnvironment
         }
     }
 
-    private async Task<(string Token, TimeSpan Lifetime)> ClientCredentialsAsync(string authority, string clientId, IConfigurationSection settings,
+    private async Task<(string Token, TimeSpan Lifetime)> ClientCredentialsAsync(string authority, string clientId,
         CancellationToken cancellationToken)
     {
-        var secret = settings["ClientSecret"] ?? "";
+        var secret = configuration[ServiceSettings.Keys.AuthClientSecret] ?? "";
         if (clientId.Length == 0 || secret.Length == 0)
             throw new InvalidOperationException("Auth:ClientId and Auth:ClientSecret are required for a service token from Auth:Authority");
         // The same rule JwtBearer applies to the metadata: a secret is not sent over plain HTTP unless allowed.
-        if (settings.GetValue("RequireHttpsMetadata", true) && !authority.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        if (configuration.GetValue(ServiceSettings.Keys.AuthRequireHttpsMetadata, true) && !authority.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"Auth:Authority {authority} is not HTTPS; set Auth:RequireHttpsMetadata=false for a local realm");
 
         var http = httpClients.CreateClient(nameof(ServiceTokens));

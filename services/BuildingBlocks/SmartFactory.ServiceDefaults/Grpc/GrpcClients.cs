@@ -54,7 +54,11 @@ public static class GrpcClients
     }
 
     public static Uri Address(IConfiguration configuration, string cluster) =>
-        new(configuration[$"Services:{cluster}"] is { Length: > 0 } address ? address : throw new InvalidOperationException($"Services:{cluster} is not set"));
+        new(configuration[ServiceAddressKey(cluster)] is { Length: > 0 } address ? address
+            : throw new InvalidOperationException($"{ServiceAddressKey(cluster)} is not set"));
+
+    /// <summary>Where a caller finds a service: <c>Services:&lt;cluster&gt;</c>.</summary>
+    public static string ServiceAddressKey(string cluster) => "Services:" + cluster;
 
     /// <summary>Round robin across the resolved addresses; the channel's own retries for the methods safe to repeat.</summary>
     public static ServiceConfig ServiceConfig(ServiceDescriptor contract)

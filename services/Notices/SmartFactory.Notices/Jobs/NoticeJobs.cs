@@ -45,9 +45,9 @@ public sealed class NoticeJobs(NoticesStore store, NoticeCloser closer, GrpcClie
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
-        Loop("relay", "Notices:RelayEnabled", TimeSpan.FromSeconds(configuration.GetValue("Notices:RelayIntervalSeconds", 2)),
+        Loop("relay", NoticesSettings.Keys.RelayEnabled, TimeSpan.FromSeconds(configuration.GetValue(NoticesSettings.Keys.RelayIntervalSeconds, 2)),
             () => RelayOnceAsync(stoppingToken), stoppingToken),
-        Loop("closer", "Notices:CloseJobEnabled", TimeSpan.FromMinutes(configuration.GetValue("Notices:CloseIntervalMinutes", 60)),
+        Loop("closer", NoticesSettings.Keys.CloseJobEnabled, TimeSpan.FromMinutes(configuration.GetValue(NoticesSettings.Keys.CloseIntervalMinutes, 60)),
             () => CloseLockedAsync(stoppingToken), stoppingToken));
 
     // Without Redis every replica closes: a close is serialized on the notice's row and version-checked, so each notice closes once.

@@ -43,8 +43,8 @@ public sealed class LifecycleJob(LifecycleStore store, IConnectionMultiplexer re
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!configuration.GetValue("Jobs:LifecycleEnabled", true)) return; // tests run it by hand, on their own clock
-        var interval = TimeSpan.FromMinutes(configuration.GetValue("Jobs:LifecycleIntervalMinutes", 60));
+        if (!configuration.GetValue(RegistrySettings.Keys.LifecycleJobEnabled, true)) return; // tests run it by hand, on their own clock
+        var interval = TimeSpan.FromMinutes(configuration.GetValue(RegistrySettings.Keys.LifecycleJobIntervalMinutes, 60));
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -53,7 +53,8 @@ public sealed class LifecycleJob(LifecycleStore store, IConnectionMultiplexer re
                 var changed = await redis.RunLockedAsync(LockKey, TimeSpan.FromMinutes(30), () => RunOnceAsync(time.Today(), stoppingToken), logger);
                 if (changed > 0) logger.LogInformation("Lifecycle job: {Count} recognition(s) expired or cancelled", changed);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            // A timeout is an OperationCanceledException too: only the host's shutdown ends the loop.
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogError(e, "Lifecycle job failed; retrying at the next interval");
             }
