@@ -10,6 +10,20 @@ namespace SmartFactory.Registry.Tests;
 public class RegistryGrpcTests(RegistryFixture registry) : IClassFixture<RegistryFixture>
 {
     [Fact]
+    public async Task A_huge_value_quoted_in_an_error_still_comes_back_as_the_error()
+    {
+        // The description quotes the region the caller sent; 100,000 characters of it would not fit in the status headers.
+        var error = await AssertStatus(StatusCode.InvalidArgument, () => registry.Call<RegisterEnterpriseRequest, Enterprise>("RegisterEnterprise", new()
+        {
+            CreditCode = CreditCodes.New(), Name = "企业", RegionCode = new string('9', 100_000), IndustryCode = "36",
+            Size = EnterpriseSize.Large, Nature = EnterpriseNature.Private,
+        }, registry.Province));
+        var region = Assert.Single(error.FieldViolations, v => v.Field == "region_code" && v.Description.StartsWith("'999"));
+        Assert.True(region.Description.Length <= 301, $"a description of {region.Description.Length} characters");
+        Assert.True(error.Status.Detail.Length <= 2001);
+    }
+
+    [Fact]
     public async Task List_filters_with_control_characters_are_invalid_arguments_naming_each()
     {
         var enterprises = await AssertStatus(StatusCode.InvalidArgument, () => registry.Call<ListEnterprisesRequest, ListEnterprisesResponse>("ListEnterprises",

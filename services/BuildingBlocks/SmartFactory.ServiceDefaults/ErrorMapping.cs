@@ -9,18 +9,29 @@ namespace SmartFactory.ServiceDefaults;
 /// <summary>The one place where domain errors become gRPC statuses, with their details in <c>grpc-status-details-bin</c>.</summary>
 public static class ErrorMapping
 {
+    // Statuses travel in HTTP/2 headers: a description that quotes what the caller sent (a 100 KB name, say) must not
+    // outgrow what a client accepts in headers (HttpClient: 64 KiB), or the caller sees UNAVAILABLE instead of the answer.
+    private const int MaxDescription = 300;
+    private const int MaxMessage = 2000;
+
     public static RpcException? ToRpcException(Exception exception) => exception switch
     {
         ValidationException e => Rich(Code.InvalidArgument, e.Message, new BadRequest
         {
-            FieldViolations = { e.Violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }) },
+            FieldViolations =
+            {
+                e.Violations.Select(v => new BadRequest.Types.FieldViolation
+                {
+                    Field = Bounded(v.Field, MaxDescription), Description = Bounded(v.Description, MaxDescription),
+                }),
+            },
         }),
         NotFoundException e => Plain(StatusCode.NotFound, e.Message),
         AlreadyExistsException e => Plain(StatusCode.AlreadyExists, e.Message),
         // Each broken rule as a PreconditionFailure violation, so clients can list them.
         RuleViolationException e => Rich(Code.FailedPrecondition, e.Message, new PreconditionFailure
         {
-            Violations = { e.Rules.Select(r => new PreconditionFailure.Types.Violation { Type = "RULE", Description = r }) },
+            Violations = { e.Rules.Select(r => new PreconditionFailure.Types.Violation { Type = "RULE", Description = Bounded(r, MaxDescription) }) },
         }),
         ConcurrencyException e => Plain(StatusCode.Aborted, e.Message),
         ForbiddenException e => Plain(StatusCode.PermissionDenied, e.Message),
@@ -34,8 +45,11 @@ public static class ErrorMapping
         _ => null,
     };
 
-    private static RpcException Plain(StatusCode code, string message) => new(new GrpcStatus(code, message));
+    private static RpcException Plain(StatusCode code, string message) => new(new GrpcStatus(code, Bounded(message, MaxMessage)));
 
     private static RpcException Rich(Code code, string message, Google.Protobuf.IMessage detail) =>
-        new Status { Code = (int)code, Message = message, Details = { Any.Pack(detail) } }.ToRpcException();
+        new Status { Code = (int)code, Message = Bounded(message, MaxMessage), Details = { Any.Pack(detail) } }.ToRpcException();
+
+    private static string Bounded(string text, int length) =>
+        text.Length <= length ? text : text[..(char.IsHighSurrogate(text[length - 1]) ? length - 1 : length)] + "…";
 }

@@ -83,12 +83,16 @@ public static class GrpcClients
     }
 }
 
-/// <summary>Sends the token of the request being served (REST or gRPC) unless the call names its own.</summary>
+/// <summary>
+/// Sends the token of the request being served (REST or gRPC) unless the call names its own: only a token this process
+/// validated, so a public route's caller with a garbled one is simply anonymous downstream.
+/// </summary>
 public sealed class CallerTokenHandler(IHttpContextAccessor accessor) : DelegatingHandler
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!request.Headers.Contains("authorization") && accessor.HttpContext?.Request.Headers.Authorization.ToString() is { Length: > 0 } token)
+        if (!request.Headers.Contains("authorization") && accessor.HttpContext is { User.Identity.IsAuthenticated: true } http
+            && http.Request.Headers.Authorization.ToString() is { Length: > 0 } token)
             request.Headers.TryAddWithoutValidation("authorization", token);
         return base.SendAsync(request, cancellationToken);
     }
