@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace SmartFactory.ServiceDefaults.Data;
@@ -24,5 +25,15 @@ public static class Transactions
         var result = await write(connection, transaction);
         await transaction.CommitAsync(cancellationToken);
         return result;
+    }
+
+    /// <summary>
+    /// A write a unique index may refuse (a second enterprise with the same credit code): the refusal becomes the
+    /// caller's error in the rule's words, not a fault.
+    /// </summary>
+    public static async Task<int> ExecuteUniqueAsync(this NpgsqlConnection connection, CommandDefinition command, Func<Exception> duplicate)
+    {
+        try { return await connection.ExecuteAsync(command); }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation) { throw duplicate(); }
     }
 }

@@ -33,21 +33,15 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
     {
         await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            try
+            await connection.ExecuteUniqueAsync(new CommandDefinition("""
+                insert into campaigns (id, level, year, submission_opens_on, submission_closes_on, decision_due_on, quotas, created_at)
+                values (@Id, @Level, @Year, @Opens, @Closes, @Due, @Quotas::jsonb, @CreatedAt)
+                """, new
             {
-                await connection.ExecuteAsync(new CommandDefinition("""
-                    insert into campaigns (id, level, year, submission_opens_on, submission_closes_on, decision_due_on, quotas, created_at)
-                    values (@Id, @Level, @Year, @Opens, @Closes, @Due, @Quotas::jsonb, @CreatedAt)
-                    """, new
-                {
-                    campaign.Id, Level = campaign.Level.ToString(), campaign.Year, Opens = campaign.SubmissionOpensOn, Closes = campaign.SubmissionClosesOn,
-                    Due = campaign.DecisionDueOn, Quotas = JsonSerializer.Serialize(campaign.Quotas, Json), campaign.CreatedAt,
-                }, transaction, cancellationToken: cancellationToken));
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                throw new AlreadyExistsException($"there is already a {campaign.Year} {campaign.Level.ToString().ToLowerInvariant()} campaign");
-            }
+                campaign.Id, Level = campaign.Level.ToString(), campaign.Year, Opens = campaign.SubmissionOpensOn, Closes = campaign.SubmissionClosesOn,
+                Due = campaign.DecisionDueOn, Quotas = JsonSerializer.Serialize(campaign.Quotas, Json), campaign.CreatedAt,
+            }, transaction, cancellationToken: cancellationToken),
+                () => new AlreadyExistsException($"there is already a {campaign.Year} {campaign.Level.ToString().ToLowerInvariant()} campaign"));
             await changes.RecordAsync(transaction, caller, "campaign.created", "campaign", campaign.Id, null, campaign, cancellationToken);
         }, cancellationToken);
     }
@@ -120,19 +114,13 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
     {
         await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            try
-            {
-                await connection.ExecuteAsync(new CommandDefinition("""
-                    insert into applications (id, campaign_id, factory_id, enterprise_id, level, status, form, warnings, history, recommended_by,
-                        recognition_id, version, created_at, updated_at)
-                    values (@Id, @CampaignId, @FactoryId, @EnterpriseId, @Level, @Status, @Form::jsonb, @Warnings::jsonb, @History::jsonb, @RecommendedBy,
-                        @RecognitionId, @Version, @CreatedAt, @UpdatedAt)
-                    """, ApplicationRow.Parameters(application), transaction, cancellationToken: cancellationToken));
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                throw new RuleViolationException([$"the factory already has an open {application.Level.Chinese()} application"]);
-            }
+            await connection.ExecuteUniqueAsync(new CommandDefinition("""
+                insert into applications (id, campaign_id, factory_id, enterprise_id, level, status, form, warnings, history, recommended_by,
+                    recognition_id, version, created_at, updated_at)
+                values (@Id, @CampaignId, @FactoryId, @EnterpriseId, @Level, @Status, @Form::jsonb, @Warnings::jsonb, @History::jsonb, @RecommendedBy,
+                    @RecognitionId, @Version, @CreatedAt, @UpdatedAt)
+                """, ApplicationRow.Parameters(application), transaction, cancellationToken: cancellationToken),
+                () => new RuleViolationException([$"the factory already has an open {application.Level.Chinese()} application"]));
             await changes.RecordAsync(transaction, caller, "application.started", "application", application.Id, null, application, cancellationToken);
         }, cancellationToken);
     }

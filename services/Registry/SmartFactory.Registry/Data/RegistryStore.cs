@@ -67,17 +67,11 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource, ChangeRecorder ch
     {
         await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            try
-            {
-                await connection.ExecuteAsync(new CommandDefinition("""
-                    insert into enterprises (id, credit_code, name, region_code, industry_code, size, nature, version, created_at, updated_at)
-                    values (@Id, @CreditCode, @Name, @RegionCode, @IndustryCode, @Size, @Nature, @Version, @CreatedAt, @UpdatedAt)
-                    """, EnterpriseRow.From(enterprise), transaction, cancellationToken: cancellationToken));
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                throw new AlreadyExistsException($"an enterprise with credit code {enterprise.CreditCode} is already registered");
-            }
+            await connection.ExecuteUniqueAsync(new CommandDefinition("""
+                insert into enterprises (id, credit_code, name, region_code, industry_code, size, nature, version, created_at, updated_at)
+                values (@Id, @CreditCode, @Name, @RegionCode, @IndustryCode, @Size, @Nature, @Version, @CreatedAt, @UpdatedAt)
+                """, EnterpriseRow.From(enterprise), transaction, cancellationToken: cancellationToken),
+                () => new AlreadyExistsException($"an enterprise with credit code {enterprise.CreditCode} is already registered"));
             await changes.RecordAsync(transaction, caller, "enterprise.registered", "enterprise", enterprise.Id, null, enterprise, cancellationToken);
         }, cancellationToken);
     }
@@ -132,17 +126,11 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource, ChangeRecorder ch
     {
         await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            try
-            {
-                await connection.ExecuteAsync(new CommandDefinition("""
-                    insert into factories (id, enterprise_id, name, address, region_code, industry_code, version, created_at, updated_at)
-                    values (@Id, @EnterpriseId, @Name, @Address, @RegionCode, @IndustryCode, @Version, @CreatedAt, @UpdatedAt)
-                    """, factory, transaction, cancellationToken: cancellationToken));
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                throw new AlreadyExistsException($"enterprise {factory.EnterpriseName} already has a factory named {factory.Name}");
-            }
+            await connection.ExecuteUniqueAsync(new CommandDefinition("""
+                insert into factories (id, enterprise_id, name, address, region_code, industry_code, version, created_at, updated_at)
+                values (@Id, @EnterpriseId, @Name, @Address, @RegionCode, @IndustryCode, @Version, @CreatedAt, @UpdatedAt)
+                """, factory, transaction, cancellationToken: cancellationToken),
+                () => new AlreadyExistsException($"enterprise {factory.EnterpriseName} already has a factory named {factory.Name}"));
             await changes.RecordAsync(transaction, caller, "factory.registered", "factory", factory.Id, null, factory, cancellationToken);
         }, cancellationToken);
     }
@@ -151,19 +139,12 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource, ChangeRecorder ch
     {
         await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            int updated;
-            try
-            {
-                updated = await connection.ExecuteAsync(new CommandDefinition("""
-                    update factories set name = @Name, address = @Address, region_code = @RegionCode, industry_code = @IndustryCode,
-                        version = @Version, updated_at = @UpdatedAt
-                    where id = @Id and version = @Version - 1
-                    """, after, transaction, cancellationToken: cancellationToken));
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                throw new AlreadyExistsException($"enterprise {after.EnterpriseName} already has a factory named {after.Name}");
-            }
+            var updated = await connection.ExecuteUniqueAsync(new CommandDefinition("""
+                update factories set name = @Name, address = @Address, region_code = @RegionCode, industry_code = @IndustryCode,
+                    version = @Version, updated_at = @UpdatedAt
+                where id = @Id and version = @Version - 1
+                """, after, transaction, cancellationToken: cancellationToken),
+                () => new AlreadyExistsException($"enterprise {after.EnterpriseName} already has a factory named {after.Name}"));
             if (updated == 0) throw new ConcurrencyException($"factory {after.Id} changed meanwhile; read it again");
             await changes.RecordAsync(transaction, caller, "factory.updated", "factory", after.Id, before, after, cancellationToken);
         }, cancellationToken);
