@@ -32,12 +32,8 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
         return after.ToMessage();
     }
 
-    public override async Task<Enterprise> GetEnterprise(GetEnterpriseRequest request, ServerCallContext context)
-    {
-        var caller = context.Caller();
-        var enterprise = await store.GetEnterpriseAsync(caller, ParseId(request.Id), context.CancellationToken) ?? throw EnterpriseNotFound(request.Id);
-        return enterprise.ToMessage();
-    }
+    public override async Task<Enterprise> GetEnterprise(GetEnterpriseRequest request, ServerCallContext context) =>
+        (await store.GetEnterpriseAsync(context.Caller(), ParseId(request.Id), context.CancellationToken) ?? throw EnterpriseNotFound(request.Id)).ToMessage();
 
     public override async Task<ListEnterprisesResponse> ListEnterprises(ListEnterprisesRequest request, ServerCallContext context)
     {
@@ -73,12 +69,8 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
         return after.ToMessage();
     }
 
-    public override async Task<Factory> GetFactory(GetFactoryRequest request, ServerCallContext context)
-    {
-        var caller = context.Caller();
-        var factory = await store.GetFactoryAsync(caller, ParseId(request.Id), context.CancellationToken) ?? throw FactoryNotFound(request.Id);
-        return factory.ToMessage();
-    }
+    public override async Task<Factory> GetFactory(GetFactoryRequest request, ServerCallContext context) =>
+        (await store.GetFactoryAsync(context.Caller(), ParseId(request.Id), context.CancellationToken) ?? throw FactoryNotFound(request.Id)).ToMessage();
 
     public override async Task<ListFactoriesResponse> ListFactories(ListFactoriesRequest request, ServerCallContext context)
     {
