@@ -243,32 +243,7 @@ public class FaultTests(FaultsFixture fixture, ITestOutputHelper output) : IClas
     private async Task<(Notice Notice, string Item)> PublishedNotice(DateOnly day, string region)
     {
         fixture.Clock.SetChinaDate(day);
-        var code = CreditCodes.New(region);
-        var owner = await fixture.CallRegistry<RegisterEnterpriseRequest, Enterprise>("RegisterEnterprise", new()
-        {
-            CreditCode = code, Name = "企业" + code[^6..], RegionCode = region, IndustryCode = "34", Size = EnterpriseSize.Medium, Nature = EnterpriseNature.Private,
-        }, fixture.Province);
-        var factory = await fixture.CallRegistry<RegisterFactoryRequest, Factory>("RegisterFactory", new()
-        {
-            EnterpriseId = owner.Id, Name = "智能工厂" + code[^6..], Address = "某路1号", RegionCode = region, IndustryCode = "34",
-        }, fixture.Province);
-        var campaigns = await fixture.CallRegistry<ListCampaignsRequest, ListCampaignsResponse>("ListCampaigns", new() { Year = day.Year }, fixture.Province);
-        var campaign = campaigns.Campaigns.SingleOrDefault(c => c.Level == Level.Basic)
-            ?? await fixture.CallRegistry<CreateCampaignRequest, Campaign>("CreateCampaign", new()
-            {
-                Level = Level.Basic, Year = day.Year, SubmissionOpensOn = $"{day.Year}-01-01", SubmissionClosesOn = $"{day.Year}-12-31",
-                DecisionDueOn = $"{day.Year}-12-31",
-            }, fixture.Province);
-        var enterprise = fixture.Enterprise(code);
-        var draft = await fixture.CallRegistry<SaveApplicationRequest, Application>("SaveApplication", new()
-        {
-            CampaignId = campaign.Id, FactoryId = factory.Id, CatalogEdition = "2025", ScenarioIds = { "2025-20" }, TruthfulnessDeclared = true,
-            Maturity = new Maturity { Level = 2, AssessedOn = $"{day.AddDays(-30):yyyy-MM-dd}", CertificateRef = "SA-" + code[^6..] },
-        }, enterprise);
-        var submitted = await fixture.CallRegistry<SubmitApplicationRequest, Application>("SubmitApplication",
-            new() { Id = draft.Id, ExpectedVersion = draft.Version }, enterprise);
-        var approved = await fixture.CallRegistry<ReviewApplicationRequest, Application>("ReviewApplication",
-            new() { Id = submitted.Id, ExpectedVersion = submitted.Version, Action = ReviewAction.Approve }, fixture.City(region));
+        var (approved, _) = await Applications.ApprovedBasicAsync(fixture.RegistryInvoker, fixture.Issuer, region, day);
         var city = fixture.City(region);
         var created = await fixture.CallNotices<CreateNoticeRequest, Notice>(fixture.Notices, "CreateNotice",
             new() { Title = "拟认定名单公示", ApplicationIds = { approved.Id } }, city);

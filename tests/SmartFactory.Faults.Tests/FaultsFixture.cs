@@ -76,6 +76,9 @@ public sealed class FaultsFixture : IAsyncLifetime
         await Issuer.DisposeAsync();
     }
 
+    /// <summary>The registry as a client calls it, for the shared helpers in TestSupport.</summary>
+    public CallInvoker RegistryInvoker => Channel(Registry.GrpcAddress).CreateCallInvoker();
+
     public Task<TResponse> CallRegistry<TRequest, TResponse>(string method, TRequest request, string token)
         where TRequest : class, IMessage<TRequest>, new() where TResponse : class, IMessage<TResponse>, new() =>
         Channel(Registry.GrpcAddress).CreateCallInvoker().Unary<TRequest, TResponse>(
@@ -90,7 +93,6 @@ public sealed class FaultsFixture : IAsyncLifetime
 
     public string Province => Issuer.Token("province", "420000");
     public string City(string region) => Issuer.Token("city", region);
-    public string Enterprise(string creditCode) => Issuer.Token("enterprise", "", creditCode);
 
     private GrpcChannel Channel(Uri address)
     {

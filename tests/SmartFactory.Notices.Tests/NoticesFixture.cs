@@ -81,6 +81,9 @@ public sealed class NoticesFixture : IAsyncLifetime
         await Issuer.DisposeAsync();
     }
 
+    /// <summary>The registry as a client calls it, for the shared helpers in TestSupport.</summary>
+    public CallInvoker RegistryInvoker => registryChannel.CreateCallInvoker();
+
     public Task<TResponse> CallRegistry<TRequest, TResponse>(string method, TRequest request, string token)
         where TRequest : class, IMessage<TRequest>, new() where TResponse : class, IMessage<TResponse>, new() =>
         registryChannel.CreateCallInvoker().Unary<TRequest, TResponse>(

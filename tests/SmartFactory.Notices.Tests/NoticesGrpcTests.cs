@@ -417,33 +417,10 @@ public class NoticesGrpcTests(NoticesFixture fixture) : IClassFixture<NoticesFix
 
     private async Task<Application> ApprovedBasic(string region)
     {
-        var code = CreditCodes.New(region);
-        var owner = await fixture.CallRegistry<RegisterEnterpriseRequest, Enterprise>("RegisterEnterprise", new()
-        {
-            CreditCode = code, Name = "企业" + code[^6..], RegionCode = region, IndustryCode = "34", Size = EnterpriseSize.Medium, Nature = EnterpriseNature.Private,
-        }, fixture.Province);
-        var factory = await fixture.CallRegistry<RegisterFactoryRequest, Factory>("RegisterFactory", new()
-        {
-            EnterpriseId = owner.Id, Name = "智能工厂" + code[^6..], Address = "某路1号", RegionCode = region, IndustryCode = "34",
-        }, fixture.Province);
-        var today = SmartFactory.Kernel.ChinaTime.Today(fixture.Clock);
-        var campaigns = await fixture.CallRegistry<ListCampaignsRequest, ListCampaignsResponse>("ListCampaigns", new() { Year = today.Year }, fixture.Province);
-        var campaign = campaigns.Campaigns.SingleOrDefault(c => c.Level == Level.Basic)
-            ?? await fixture.CallRegistry<CreateCampaignRequest, Campaign>("CreateCampaign", new()
-            {
-                Level = Level.Basic, Year = today.Year, SubmissionOpensOn = $"{today.Year}-01-01", SubmissionClosesOn = $"{today.Year}-12-31",
-                DecisionDueOn = $"{today.Year}-12-31",
-            }, fixture.Province);
-        var enterprise = fixture.Enterprise(code);
-        var draft = await fixture.CallRegistry<SaveApplicationRequest, Application>("SaveApplication", new()
-        {
-            CampaignId = campaign.Id, FactoryId = factory.Id, CatalogEdition = "2025", ScenarioIds = { "2025-20" }, TruthfulnessDeclared = true,
-            Maturity = new Maturity { Level = 2, AssessedOn = $"{today.AddDays(-30):yyyy-MM-dd}", CertificateRef = "SA-" + code[^6..] },
-        }, enterprise);
-        var submitted = await fixture.CallRegistry<SubmitApplicationRequest, Application>("SubmitApplication", new() { Id = draft.Id, ExpectedVersion = draft.Version }, enterprise);
-        applicants[submitted.Id] = code;
-        return await fixture.CallRegistry<ReviewApplicationRequest, Application>("ReviewApplication",
-            new() { Id = submitted.Id, ExpectedVersion = submitted.Version, Action = ReviewAction.Approve }, fixture.City(region));
+        var (approved, code) = await Applications.ApprovedBasicAsync(fixture.RegistryInvoker, fixture.Issuer, region,
+            SmartFactory.Kernel.ChinaTime.Today(fixture.Clock));
+        applicants[approved.Id] = code;
+        return approved;
     }
 
     private async Task<Notice> Publish(string token, params Application[] applications)
