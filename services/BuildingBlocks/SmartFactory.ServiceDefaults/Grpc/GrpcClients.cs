@@ -33,6 +33,8 @@ public static class GrpcClients
         services.TryAddSingleton<CallDefaults>();
         // dns:/// names are resolved again every 30 s, so replicas added by a scale-up get calls too.
         services.TryAddSingleton<ResolverFactory>(new DnsResolverFactory(TimeSpan.FromSeconds(30)));
+        // Built once: the factory configures a channel for every client it hands out.
+        var serviceConfig = ServiceConfig(contract);
         return services
             .AddGrpcClient<TClient>(name ?? typeof(TClient).Name, (sp, options) => options.Address = Address(sp.GetRequiredService<IConfiguration>(), cluster))
             .ConfigureChannel(channel =>
@@ -40,7 +42,7 @@ public static class GrpcClients
                 channel.Credentials = ChannelCredentials.Insecure; // h2c inside the cluster; TLS ends at the ingress
                 channel.MaxReceiveMessageSize = maxMessageBytes;
                 channel.MaxSendMessageSize = maxMessageBytes;
-                channel.ServiceConfig = ServiceConfig(contract);
+                channel.ServiceConfig = serviceConfig;
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
