@@ -16,6 +16,10 @@ public sealed class ChangeRecorder(AuditWriter audit, TimeProvider time)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
+    /// <summary>An audit row alone, for what the feed's readers have no use for (the province's yearly window).</summary>
+    public Task AuditAsync(NpgsqlTransaction transaction, CallerScope caller, string kind, string entityType, string id, object? before, object after,
+        CancellationToken cancellationToken) => audit.WriteAsync(transaction, caller, kind, entityType, id, before, after, cancellationToken);
+
     public async Task RecordAsync(NpgsqlTransaction transaction, CallerScope caller, string kind, string entityType, Guid id, object? before, object after,
         CancellationToken cancellationToken)
     {

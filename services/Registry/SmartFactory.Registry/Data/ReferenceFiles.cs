@@ -34,7 +34,8 @@ public static class ReferenceFiles
 
         return new ReferenceCatalogs(
             editions,
-            (kpis.Kpis ?? throw Invalid("kpis.json", "has no kpis")).Select(k => new Kpi(Required(k.Id), Required(k.Name), Required(k.Unit))).ToList(),
+            (kpis.Kpis ?? throw Invalid("kpis.json", "has no kpis")).Select(k => new Kpi(Required(k.Id), Required(k.Name), Required(k.Unit),
+                k.Min ?? throw Invalid("kpis.json", $"{k.Id} has no min"), k.Max ?? throw Invalid("kpis.json", $"{k.Id} has no max"))).ToList(),
             (levels.Levels ?? throw Invalid("maturity-levels.json", "has no levels")).Select(l => new MaturityLevel(l.Level, Required(l.Name))).ToList());
     }
 
@@ -75,7 +76,7 @@ public static class ReferenceFiles
     private sealed record StageDto(string? Id, string? Name, string? Area, List<ScenarioDto>? Scenarios);
     private sealed record ScenarioDto(string? Id, string? Name);
     private sealed record KpisFile(List<KpiDto>? Kpis);
-    private sealed record KpiDto(string? Id, string? Name, string? Unit);
+    private sealed record KpiDto(string? Id, string? Name, string? Unit, double? Min, double? Max);
     private sealed record LevelsFile(List<LevelDto>? Levels);
     private sealed record LevelDto(int Level, string? Name);
 }

@@ -36,7 +36,7 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource, ChangeRecorder ch
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var regions = await connection.QueryAsync<Region>(new CommandDefinition("select code, name, parent_code as ParentCode from regions order by code",
             cancellationToken: cancellationToken));
-        var industries = await connection.QueryAsync<Industry>(new CommandDefinition("select code, name from industries order by code",
+        var industries = await connection.QueryAsync<Industry>(new CommandDefinition("select code, name, section from industries order by code",
             cancellationToken: cancellationToken));
         return reference = new ReferenceData([.. regions], [.. industries]);
     }

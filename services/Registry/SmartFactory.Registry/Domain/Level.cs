@@ -12,11 +12,6 @@ public static class LevelRules
     public const int ValidityYears = 3;
     /// <summary>Re-examination (复核) must be applied for no later than 3 months before expiry (004 五, 九).</summary>
     public const int RenewalLeadMonths = 3;
-    /// <summary>
-    /// The seeds set only the latest date for re-examination; the platform opens it in the last year of validity, so
-    /// that one pass extends one period (without a start, passes applied for back to back would stack).
-    /// </summary>
-    public const int RenewalWindowYears = 1;
     /// <summary>A leading factory's cultivation period (培育期) lasts at most 2 years from selection (004 六).</summary>
     public const int CultivationYears = 2;
     /// <summary>The acceptance application is due 3 months before the cultivation period ends (004 八).</summary>
@@ -76,12 +71,24 @@ public static class LevelRules
         _ => "运营管理",
     };
 
-    /// <summary>A city manages basic factories of its city, the province every level, the ministry excellent and leading.</summary>
+    /// <summary>
+    /// Who recognizes manages (谁认定、谁管理, 004 四): the city its basic factories, the province advanced ones and, as the
+    /// supervisor that spot-checks them (003 第五条, 第十条), basic ones too; excellent and leading are the ministry's alone:
+    /// the province recommends and reports, it does not decide.
+    /// </summary>
     public static bool MayManage(this CallerScope caller, Level level) => caller.Role switch
     {
         Role.City => level == Level.Basic,
-        Role.Province => true,
+        Role.Province => level <= Level.Advanced,
         Role.Ministry => level >= Level.Excellent,
         _ => false,
+    };
+
+    /// <summary>The yearly deadline of a round, publicity and filing included: basic by 31 March, advanced by 30 June (003 第十、十二条, from 2025).</summary>
+    public static DateOnly? RoundDeadline(this Level level, int year) => level switch
+    {
+        Level.Basic => new DateOnly(year, 3, 31),
+        Level.Advanced => new DateOnly(year, 6, 30),
+        _ => null,
     };
 }

@@ -4,14 +4,14 @@ namespace SmartFactory.Registry.Domain;
 
 public enum RecognitionStatus { PendingPublicity, Cultivating, Active, Expired, Cancelled, Revoked, Removed, Superseded }
 
-/// <summary>Where a re-examination (复核) stands; a pass extends validity and starts the clock again from None.</summary>
-public enum RenewalStep { None, Applied, Failed }
+/// <summary>Where a re-examination (复核) stands; a pass extends validity and starts the clock again from None, a failure cancels.</summary>
+public enum RenewalStep { None, Applied }
 
 /// <summary>Where a leading factory's acceptance (验收) stands: applied, the province's preliminary check, the ministry's review.</summary>
 public enum AcceptanceStep { None, Applied, PreliminaryPassed, PreliminaryFailed, Passed, Failed }
 
-/// <summary>Why a factory is removed from the library (003 第二十条).</summary>
-public enum RemovalCause { SafetyIncident, QualityIncident, EnvironmentalIncident, SeriousDishonesty, TaxEvasion, DataFraud }
+/// <summary>Why a factory is removed from the library (003 第二十条); the list is open (等): Other names the violation in its description.</summary>
+public enum RemovalCause { SafetyIncident, QualityIncident, EnvironmentalIncident, SeriousDishonesty, TaxEvasion, DataFraud, Other }
 
 /// <summary>A step in a recognition's life, kept forever: what happened, on which business date, why, by whom.</summary>
 public sealed record RecognitionEvent(string Kind, DateOnly On, string Reason, string ActorRole, DateTime At);
@@ -29,22 +29,36 @@ public sealed record Clock(string Kind, DateOnly DueOn);
 public sealed record Recognition(
     Guid Id, Guid FactoryId, Guid EnterpriseId, Level Level, int Year, Guid ApplicationId, RecognitionStatus Status,
     DateOnly? EffectiveOn, DateOnly? ExpiresOn, DateOnly? CultivationEndsOn, RenewalStep Renewal, AcceptanceStep Acceptance,
-    DateOnly? EndedOn, string? EndReason, DateOnly? BanUntil, IReadOnlyList<RecognitionEvent> History, long Version)
+    DateOnly? EndedOn, string? EndReason, DateOnly? BanUntil, IReadOnlyList<RecognitionEvent> History, long Version,
+    string? NationalDecision = null, DateOnly? PlaqueAwardedOn = null)
 {
     public const int MaxReasonLength = 2000;
     public const string ObjectionUpheld = "objection upheld during publicity (公示异议成立)";
 
     public bool IsLive => Status is RecognitionStatus.PendingPublicity or RecognitionStatus.Cultivating or RecognitionStatus.Active;
 
-    /// <summary>An approved application: pending publicity, or for leading, selected into cultivation.</summary>
+    /// <summary>A basic or advanced application approved by its recognizer: pending the recognizer's publicity (公示).</summary>
     public static Recognition FromApproval(Application application, int year, CallerScope caller, DateOnly today, Guid id, DateTime now) =>
-        application.Level == Level.Leading
+        new(id, application.FactoryId, application.EnterpriseId, application.Level, year, application.Id,
+            RecognitionStatus.PendingPublicity, null, null, null, RenewalStep.None, AcceptanceStep.None, null, null, null,
+            [Event("approved", today, "awaiting publicity (公示)", caller, now)], 1);
+
+    /// <summary>
+    /// An application named in MIIT's decision: excellent takes effect from the decision's date for 3 years; leading
+    /// enters the cultivation period the decision sets (004 六). No publicity here: MIIT publicized on its own platform.
+    /// </summary>
+    public static Recognition FromNationalDecision(Application application, NationalDecision decision, int year, CallerScope caller, Guid id, DateTime now)
+    {
+        var on = decision.DecidedOn;
+        var reference = $"{decision.ListName} ({decision.DocumentNumber})";
+        return application.Level == Level.Leading
             ? new Recognition(id, application.FactoryId, application.EnterpriseId, Level.Leading, year, application.Id, RecognitionStatus.Cultivating,
-                null, null, today.AddYears(LevelRules.CultivationYears), RenewalStep.None, AcceptanceStep.None, null, null, null,
-                [Event("selected", today, "selected for cultivation (培育期 at most 2 years)", caller, now)], 1)
-            : new Recognition(id, application.FactoryId, application.EnterpriseId, application.Level, year, application.Id,
-                RecognitionStatus.PendingPublicity, null, null, null, RenewalStep.None, AcceptanceStep.None, null, null, null,
-                [Event("approved", today, "awaiting publicity (公示)", caller, now)], 1);
+                null, null, decision.CultivationEndsOn, RenewalStep.None, AcceptanceStep.None, null, null, null,
+                [Event("selected", on, $"selected for cultivation until {decision.CultivationEndsOn.Iso()}: {reference}", caller, now)], 1, decision.DocumentNumber)
+            : new Recognition(id, application.FactoryId, application.EnterpriseId, application.Level, year, application.Id, RecognitionStatus.Active,
+                on, on.AddYears(LevelRules.ValidityYears), null, RenewalStep.None, AcceptanceStep.None, null, null, null,
+                [Event("took_effect", on, $"valid until {on.AddYears(LevelRules.ValidityYears).Iso()}: {reference}", caller, now)], 1, decision.DocumentNumber);
+    }
 
     /// <summary>
     /// After publicity the recognition takes effect for 3 years; the factory's lower one is superseded. The recognizing
@@ -92,6 +106,7 @@ public sealed record Recognition(
     public Recognition SupersededBy(Recognition higher, CallerScope caller, DateOnly on, DateTime now) =>
         End(RecognitionStatus.Superseded, on, $"superseded by the {higher.Level.Chinese()} recognition {higher.Id}", null, caller, now);
 
+    /// <summary>Re-examination may be applied for at any time until 3 months before expiry (004 五、九; the seeds set no earliest date).</summary>
     public Recognition ApplyForRenewal(CallerScope caller, long expectedVersion, DateOnly today, DateTime now)
     {
         if (caller.Role != Role.Enterprise) throw new ForbiddenException("the recognized enterprise applies for re-examination");
@@ -100,25 +115,24 @@ public sealed record Recognition(
             throw new RuleViolationException([$"{Level.Chinese()} recognitions are not re-examined; they expire and are applied for again"]);
         if (Status != RecognitionStatus.Active) throw new RuleViolationException([$"only an active recognition is re-examined; this one is {Describe(Status)}"]);
         if (Renewal == RenewalStep.Applied) throw new RuleViolationException(["re-examination has already been applied for"]);
-        if (Renewal == RenewalStep.Failed) throw new RuleViolationException(["re-examination failed; the recognition is cancelled at expiry (复核未通过)"]);
-        var opens = ExpiresOn!.Value.AddYears(-LevelRules.RenewalWindowYears);
-        if (today < opens)
-            throw new RuleViolationException([$"re-examination opens on {opens.Iso()}, in the last year of validity (expiry on {ExpiresOn.Iso()})"]);
         var due = ExpiresOn!.Value.AddMonths(-LevelRules.RenewalLeadMonths);
         if (today > due)
             throw new RuleViolationException([$"re-examination had to be applied for by {due.Iso()}, 3 months before expiry on {ExpiresOn.Iso()}"]);
         return Step(renewal: RenewalStep.Applied, kind: "renewal_applied", on: today, reason: "", caller: caller, now: now);
     }
 
-    /// <summary>The ministry's re-examination result: passing extends validity by 3 years; failing cancels at expiry.</summary>
+    /// <summary>
+    /// The ministry's re-examination result: passing extends validity by 3 years; failing cancels the recognition when
+    /// the failure is recorded (复核未通过的，直接取消认定, 004 九).
+    /// </summary>
     public Recognition DecideRenewal(CallerScope caller, long expectedVersion, bool passed, string? comments, DateOnly today, DateTime now)
     {
-        if (caller.Role != Role.Ministry) throw new ForbiddenException("the ministry decides re-examinations");
+        if (caller.Role != Role.Ministry) throw new ForbiddenException("the ministry decides re-examinations (谁认定、谁管理, 004 四)");
         CheckVersion(expectedVersion);
         EnsureStatus(RecognitionStatus.Active, "re-examined");
         if (Renewal != RenewalStep.Applied) throw new RuleViolationException(["no re-examination is awaiting a decision"]);
         var reason = Reason(comments, required: !passed);
-        if (!passed) return Step(renewal: RenewalStep.Failed, kind: "renewal_failed", on: today, reason: reason, caller: caller, now: now);
+        if (!passed) return End(RecognitionStatus.Cancelled, today, $"re-examination failed (复核未通过): {reason}", null, caller, now) with { Renewal = RenewalStep.None };
         var extended = ExpiresOn!.Value.AddYears(LevelRules.ValidityYears);
         return this with
         {
@@ -151,10 +165,13 @@ public sealed record Recognition(
             on: today, reason: Reason(comments, required: !passed), caller: caller, now: now);
     }
 
-    /// <summary>The ministry's acceptance review: passing goes to publicity; failing ends the cultivation.</summary>
+    /// <summary>
+    /// The ministry's acceptance result (004 八: MIIT reviews, checks on site, publicizes and publishes the list): passing
+    /// makes the leading factory recognized from today for 3 years, with no publicity here; failing ends the cultivation.
+    /// </summary>
     public Recognition DecideAcceptance(CallerScope caller, long expectedVersion, bool passed, string? comments, DateOnly today, DateTime now)
     {
-        if (caller.Role != Role.Ministry) throw new ForbiddenException("the ministry decides acceptance");
+        if (caller.Role != Role.Ministry) throw new ForbiddenException("the ministry decides acceptance (谁认定、谁管理, 004 四)");
         CheckVersion(expectedVersion);
         EnsureStatus(RecognitionStatus.Cultivating, "accepted");
         if (Acceptance != AcceptanceStep.PreliminaryPassed) throw new RuleViolationException(["no acceptance has passed the province's preliminary check"]);
@@ -162,8 +179,8 @@ public sealed record Recognition(
         return passed
             ? this with
             {
-                Status = RecognitionStatus.PendingPublicity, Acceptance = AcceptanceStep.Passed,
-                History = [.. History, Event("acceptance_passed", today, $"awaiting publicity (公示). {reason}".Trim(), caller, now)],
+                Status = RecognitionStatus.Active, Acceptance = AcceptanceStep.Passed, EffectiveOn = today, ExpiresOn = today.AddYears(LevelRules.ValidityYears),
+                History = [.. History, Event("acceptance_passed", today, $"accepted (验收通过): valid until {today.AddYears(LevelRules.ValidityYears).Iso()}. {reason}".Trim(), caller, now)],
                 Version = Version + 1,
             }
             : End(RecognitionStatus.Cancelled, today, $"acceptance failed: {reason}", null, caller, now) with { Acceptance = AcceptanceStep.Failed };
@@ -175,7 +192,7 @@ public sealed record Recognition(
         if (!caller.MayManage(Level)) throw new ForbiddenException($"the {caller.Role.ToString().ToLowerInvariant()} does not manage {Level.Chinese()} factories");
         CheckVersion(expectedVersion);
         var violations = new Violations();
-        if (cause is null) violations.Add("cause", "is required: safety, quality or environmental incident, serious dishonesty, tax evasion or data fraud");
+        if (cause is null) violations.Add("cause", "is required: safety, quality or environmental incident, serious dishonesty, tax evasion, data fraud or other serious violation");
         var text = violations.Required("description", description, MaxReasonLength);
         if (occurredOn > today) violations.Add("occurred_on", "must not be in the future");
         violations.ThrowIfAny();
@@ -189,14 +206,40 @@ public sealed record Recognition(
         End(RecognitionStatus.Removed, today, $"removed with the factory's {removal.Level.Chinese()} recognition {removal.Id}: {removal.EndReason}",
             removal.BanUntil, caller, now);
 
-    /// <summary>Revocation after a confirmed report that the factory's information was false (003 第二十一条).</summary>
-    public Recognition Revoke(CallerScope caller, long expectedVersion, string? reason, bool withBan, DateOnly today, DateTime now)
+    /// <summary>
+    /// Revocation of the announcement or recognition after a report (003 第二十一条). Confirmed data fraud always carries the
+    /// 3-year ban (003 第二十条: 数据造假 … 三年内不得再次申报); a cancellation for other reasons carries none.
+    /// </summary>
+    public Recognition Revoke(CallerScope caller, long expectedVersion, string? reason, bool dataFraud, DateOnly today, DateTime now)
     {
         if (!caller.MayManage(Level)) throw new ForbiddenException($"the {caller.Role.ToString().ToLowerInvariant()} does not manage {Level.Chinese()} factories");
         CheckVersion(expectedVersion);
         var text = Reason(reason, required: true, field: "reason");
         EnsureLive();
-        return End(RecognitionStatus.Revoked, today, text, withBan ? today.AddYears(LevelRules.BanYears) : null, caller, now);
+        return End(RecognitionStatus.Revoked, today, dataFraud ? $"data fraud confirmed (数据造假): {text}" : text,
+            dataFraud ? today.AddYears(LevelRules.BanYears) : null, caller, now);
+    }
+
+    /// <summary>The plaque (授牌) MIIT awards an excellent or leading factory (003 第十五条), recorded once with its date.</summary>
+    public Recognition RecordPlaque(CallerScope caller, long expectedVersion, DateOnly? awardedOn, DateOnly today, DateTime now)
+    {
+        if (caller.Role != Role.Ministry) throw new ForbiddenException("the ministry records plaques");
+        if (Level < Level.Excellent) throw new RuleViolationException(["plaques are awarded to excellent and leading factories (003 第十五条)"]);
+        CheckVersion(expectedVersion);
+        if (Status is not (RecognitionStatus.Active or RecognitionStatus.Cultivating))
+            throw new RuleViolationException([$"only a current recognition receives a plaque; this one is {Describe(Status)}"]);
+        if (PlaqueAwardedOn is { } earlier) throw new RuleViolationException([$"the plaque was recorded already, awarded on {earlier.Iso()}"]);
+        var violations = new Violations();
+        var since = History[0].On;
+        if (awardedOn is null) violations.Add("awarded_on", "is required");
+        else if (awardedOn > today || awardedOn < since) violations.Add("awarded_on", $"must be between {since.Iso()} and today ({today.Iso()})");
+        violations.ThrowIfAny();
+        return this with
+        {
+            PlaqueAwardedOn = awardedOn,
+            History = [.. History, Event("plaque_awarded", awardedOn!.Value, "授牌", caller, now)],
+            Version = Version + 1,
+        };
     }
 
     /// <summary>
@@ -211,8 +254,7 @@ public sealed record Recognition(
         {
             if (!Level.RenewsByReexamination()) return End(RecognitionStatus.Expired, ExpiresOn!.Value, "validity of 3 years ended", null, system, now);
             if (Renewal == RenewalStep.Applied) return null;
-            return End(RecognitionStatus.Cancelled, ExpiresOn!.Value,
-                Renewal == RenewalStep.Failed ? "re-examination failed (复核未通过)" : "no re-examination applied for (有效期满未申请复核)", null, system, now);
+            return End(RecognitionStatus.Cancelled, ExpiresOn!.Value, "no re-examination applied for (有效期满未申请复核)", null, system, now);
         }
         // An acceptance applied for in time, still with the province or the ministry, is decided before anything ends.
         if (Status == RecognitionStatus.Cultivating && today >= CultivationEndsOn && Acceptance is not (AcceptanceStep.Applied or AcceptanceStep.PreliminaryPassed))
@@ -232,7 +274,6 @@ public sealed record Recognition(
         _ => null,
     };
 
-    /// <summary>The service role stands for no authority: it only delivers what the publicity procedure decided.</summary>
     /// <summary>
     /// Taking effect and withdrawal are the results of a closed publicity notice (公示), delivered by the notices
     /// service with its own token: no authority can skip the publicity by calling them itself.

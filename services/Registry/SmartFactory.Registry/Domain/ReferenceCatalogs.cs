@@ -16,8 +16,15 @@ public sealed record Stage(string Id, string Name, ConstructionArea Area, IReadO
 /// <summary>One edition of 智能制造典型场景参考指引. Older editions stay because older applications cite them.</summary>
 public sealed record CatalogEdition(string Edition, bool InForce, string Source, IReadOnlyList<Stage> Stages);
 
-/// <summary>A key performance indicator of 003 附2; Unit is "%" or a count unit (个, 家).</summary>
-public sealed record Kpi(string Id, string Name, string Unit);
+/// <summary>
+/// A key performance indicator of 003 附2; Unit is "%" or a count unit (个, 家). Min and Max bound a value: growth rates
+/// and cost changes may be negative, rates and counts may not.
+/// </summary>
+public sealed record Kpi(string Id, string Name, string Unit, double Min, double Max)
+{
+    /// <summary>The name as a reader sees it: the seed's extraction spacing around a chemical formula removed, "（CO₂）".</summary>
+    public string Label => Name.Replace(" (CO ₂) ", "（CO₂）");
+}
 
 /// <summary>A GB/T 39116-2020 maturity level (1 规划级 … 5 引领级).</summary>
 public sealed record MaturityLevel(int Level, string Name);

@@ -5,8 +5,11 @@ namespace SmartFactory.Registry.Domain;
 /// <summary>A GB/T 2260 division: the province has no parent, its cities (市州, 直管市, 林区) have the province.</summary>
 public sealed record Region(string Code, string Name, string? ParentCode);
 
-/// <summary>A GB/T 4754-2017 manufacturing division (section C, 13-43).</summary>
-public sealed record Industry(string Code, string Name);
+/// <summary>
+/// A GB/T 4754-2017 division of an industrial enterprise (工业企业, 003 附1 一.1): section B mining (06-12), C manufacturing
+/// (13-43) or D electricity, heat, gas and water (44-46).
+/// </summary>
+public sealed record Industry(string Code, string Name, string Section);
 
 /// <summary>
 /// The regions and industries a registry field may name. Kept as data (migration 0002) so that another province
@@ -43,7 +46,7 @@ public sealed class ReferenceData(IReadOnlyList<Region> regions, IReadOnlyList<I
     {
         var value = violations.Required(field, code, 2);
         if (value.Length > 0 && !industryCodes.Contains(value))
-            violations.Add(field, $"'{value}' is not a manufacturing division of GB/T 4754-2017 (13-43)");
+            violations.Add(field, $"'{value}' is not an industrial division of GB/T 4754-2017 (B 06-12, C 13-43, D 44-46)");
         return value;
     }
 }

@@ -33,14 +33,35 @@ internal static class LifecycleMapping
     public static RemovalCause? ToDomain(this V1.RemovalCause cause) =>
         cause == V1.RemovalCause.Unspecified ? null : Defined((RemovalCause)((int)cause - 1));
 
+    public static LegalForm? ToDomain(this V1.LegalForm form) =>
+        form == V1.LegalForm.Unspecified ? null : Defined((LegalForm)((int)form - 1));
+
+    public static DecisionSource? ToDomain(this V1.DecisionSource source) =>
+        source == V1.DecisionSource.Unspecified ? DecisionSource.Entered : Defined((DecisionSource)((int)source - 1));
+
     private static T? Defined<T>(T value) where T : struct, System.Enum => System.Enum.IsDefined(value) ? value : null;
 
-    public static V1.Campaign ToMessage(this Campaign c) => new()
+    public static V1.Campaign ToMessage(this Campaign c, DateOnly today) => new()
     {
         Id = c.Id.ToString(), Level = c.Level.ToMessage(), Year = c.Year, SubmissionOpensOn = c.SubmissionOpensOn.Iso(),
         SubmissionClosesOn = c.SubmissionClosesOn.Iso(), DecisionDueOn = c.DecisionDueOn.Iso(),
         Quotas = { c.Quotas.OrderBy(q => q.Key).Select(q => new V1.Quota { RegionCode = q.Key, Count = q.Value }) },
-        CreatedAt = Timestamp.FromDateTime(c.CreatedAt),
+        CreatedAt = Timestamp.FromDateTime(c.CreatedAt), RegionCode = c.RegionCode, CatalogEdition = c.CatalogEdition,
+        Status = (V1.CampaignStatus)((int)c.Status + 1), CompleteBy = c.CompleteBy.Iso(), ExtensionReason = c.ExtensionReason,
+        DaysLeft = c.DaysLeft(today), ClosedOn = c.ClosedOn.Iso(), Version = c.Version,
+    };
+
+    public static V1.RoundWindow ToMessage(this RoundWindow w) => new()
+    {
+        Year = w.Year, OpensOn = w.OpensOn.Iso(), CompleteBy = w.CompleteBy.Iso(), SetBy = w.SetBy, SetAt = Timestamp.FromDateTime(w.SetAt),
+    };
+
+    public static V1.NationalDecision ToMessage(this NationalDecision d, IEnumerable<Guid> recognitionIds) => new()
+    {
+        Id = d.Id.ToString(), Level = d.Level.ToMessage(), DocumentNumber = d.DocumentNumber, DecidedOn = d.DecidedOn.Iso(), ListName = d.ListName,
+        CampaignId = d.CampaignId.ToString(), ApplicationIds = { d.ApplicationIds.Select(i => i.ToString()) },
+        RecognitionIds = { recognitionIds.Select(i => i.ToString()) }, CultivationEndsOn = d.CultivationEndsOn.Iso(),
+        Source = (V1.DecisionSource)((int)d.Source + 1), RecordedBy = d.RecordedBy, RecordedAt = Timestamp.FromDateTime(d.RecordedAt),
     };
 
     public static V1.Application ToMessage(this Named<Application> named)
@@ -59,6 +80,15 @@ internal static class LifecycleMapping
             ScenarioIds = { a.Form.ScenarioIds },
             Kpis = { a.Form.Kpis.OrderBy(k => k.Key).Select(k => new V1.KpiValue { KpiId = k.Key, Value = k.Value }) },
             TruthfulnessDeclared = a.Form.TruthfulnessDeclared,
+            Declarations = { a.Form.Declarations.Select(d => new V1.Declaration { Code = d.Code, Affirmed = d.Affirmed, Note = d.Note }) },
+            LastYearRevenue = a.Form.LastYearRevenue ?? 0,
+            LegalForm = a.Form.LegalForm is { } form ? (V1.LegalForm)((int)form + 1) : V1.LegalForm.Unspecified,
+            Verifications = { a.Verifications.Select(v => new V1.DeclarationVerification
+            {
+                Code = v.Code, Confirmed = v.Confirmed, Note = v.Note, AttachmentId = v.AttachmentId?.ToString() ?? "", VerifiedByRole = v.ByRole,
+                VerifiedBy = v.ByName, At = Timestamp.FromDateTime(v.At),
+            }) },
+            CompleteBy = named.CompleteBy.Iso(),
             Warnings = { a.Warnings },
             History = { a.History.Select(h => new V1.ReviewEntry
             {
@@ -86,6 +116,8 @@ internal static class LifecycleMapping
                 Kind = h.Kind, On = h.On.Iso(), Reason = h.Reason, ActorRole = h.ActorRole, At = Timestamp.FromDateTime(h.At),
             }) },
             Version = r.Version,
+            NationalDecision = r.NationalDecision ?? "",
+            PlaqueAwardedOn = r.PlaqueAwardedOn.Iso(),
         };
     }
 }

@@ -13,21 +13,65 @@ namespace SmartFactory.Registry.Grpc;
 public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore registry, TimeProvider time, Domain.ReferenceCatalogs catalogs)
     : Contracts.Registry.V1.LifecycleService.LifecycleServiceBase
 {
+    public override async Task<RoundWindow> SetRoundWindow(SetRoundWindowRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var window = Domain.RoundWindow.Set(caller, request.Year, request.OpensOn, request.CompleteBy, Now());
+        var before = await Window(window.Year, context.CancellationToken);
+        await lifecycle.SaveRoundWindowAsync(caller, before, window, context.CancellationToken);
+        return window.ToMessage();
+    }
+
+    public override async Task<ListRoundWindowsResponse> ListRoundWindows(ListRoundWindowsRequest request, ServerCallContext context)
+    {
+        context.Caller();
+        return new ListRoundWindowsResponse { Windows = { (await lifecycle.ListRoundWindowsAsync(null, context.CancellationToken)).Select(w => w.ToMessage()) } };
+    }
+
     public override async Task<Campaign> CreateCampaign(CreateCampaignRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var campaign = Domain.Campaign.Create(caller, new Domain.CampaignDraft(request.Level.ToDomain(), request.Year, request.SubmissionOpensOn,
-                request.SubmissionClosesOn, request.DecisionDueOn, [.. request.Quotas.Select(q => (q.RegionCode, q.Count))]),
-            await registry.ReferenceDataAsync(context.CancellationToken), Guid.CreateVersion7(), Now());
+        var campaign = Domain.Campaign.Create(caller, Draft(request.Level.ToDomain(), request.Year, request.SubmissionOpensOn, request.SubmissionClosesOn,
+                request.DecisionDueOn, request.Quotas), await registry.ReferenceDataAsync(context.CancellationToken),
+            await Window(request.Year, context.CancellationToken), Guid.CreateVersion7(), Now());
         await lifecycle.InsertCampaignAsync(caller, campaign, context.CancellationToken);
-        return campaign.ToMessage();
+        return campaign.ToMessage(Today());
+    }
+
+    public override async Task<Campaign> UpdateCampaign(UpdateCampaignRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var campaign = await GetCampaign(request.Id, context.CancellationToken);
+        var configured = campaign.Configure(caller, request.ExpectedVersion,
+            Draft(campaign.Level, campaign.Year, request.SubmissionOpensOn, request.SubmissionClosesOn, request.DecisionDueOn, request.Quotas),
+            await registry.ReferenceDataAsync(context.CancellationToken), await Window(campaign.Year, context.CancellationToken));
+        await lifecycle.SaveCampaignAsync(caller, "campaign.configured", campaign, configured, context.CancellationToken);
+        return configured.ToMessage(Today());
+    }
+
+    public override async Task<Campaign> ExtendCampaign(ExtendCampaignRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var campaign = await GetCampaign(request.Id, context.CancellationToken);
+        var extended = campaign.Extend(caller, request.ExpectedVersion, request.CompleteBy, request.Reason, Today());
+        await lifecycle.SaveCampaignAsync(caller, "campaign.extended", campaign, extended, context.CancellationToken);
+        return extended.ToMessage(Today());
+    }
+
+    public override async Task<Campaign> CloseCampaign(CampaignActionRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var campaign = await GetCampaign(request.Id, context.CancellationToken);
+        var closed = campaign.Close(caller, request.ExpectedVersion, await lifecycle.UnfinishedInCampaignAsync(campaign.Id, context.CancellationToken), Today());
+        await lifecycle.SaveCampaignAsync(caller, "campaign.closed", campaign, closed, context.CancellationToken);
+        return closed.ToMessage(Today());
     }
 
     public override async Task<ListCampaignsResponse> ListCampaigns(ListCampaignsRequest request, ServerCallContext context)
     {
         context.Caller();
         var campaigns = await lifecycle.ListCampaignsAsync(request.Year == 0 ? null : request.Year, context.CancellationToken);
-        return new ListCampaignsResponse { Campaigns = { campaigns.Select(c => c.ToMessage()) } };
+        return new ListCampaignsResponse { Campaigns = { campaigns.Select(c => c.ToMessage(Today())) } };
     }
 
     public override async Task<Application> SaveApplication(SaveApplicationRequest request, ServerCallContext context)
@@ -36,7 +80,9 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var violations = new Violations();
         var form = Domain.ApplicationForm.Read(violations, request.Maturity?.Level ?? 0, request.Maturity?.AssessedOn, request.Maturity?.CertificateRef,
             request.CatalogEdition, request.ScenarioIds, [.. request.Kpis.Select(k => (k.KpiId, k.Value))], request.TruthfulnessDeclared,
-            catalogs, Today());
+            catalogs, Today(), [.. request.Declarations.Select(d => (d.Code, d.Affirmed, (string?)d.Note))], request.LastYearRevenue,
+            request.LegalForm.ToDomain());
+        if (!Enum.IsDefined(request.LegalForm)) violations.Add("legal_form", "must be independent or branch");
 
         if (request.Id.Length > 0)
         {
@@ -94,7 +140,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var application = await GetApplicationInScope(caller, request.Id, context.CancellationToken);
         var campaign = await lifecycle.GetCampaignAsync(application.Item.CampaignId, context.CancellationToken) ?? throw new NotFoundException("the application's campaign is gone");
         var used = action == Domain.ReviewAction.Recommend ? await lifecycle.RecommendationsAsync(campaign.Id, caller.Region, context.CancellationToken) : 0;
-        var reviewed = application.Item.Review(caller, request.ExpectedVersion, action, request.Comments, campaign, used, Now());
+        var reviewed = application.Item.Review(caller, request.ExpectedVersion, action, request.Comments, campaign, used, Today(), Now());
 
         Domain.Recognition? recognition = null;
         if (reviewed.Status == Domain.ApplicationStatus.Approved)
@@ -105,6 +151,65 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         await lifecycle.SaveApplicationAsync(caller, "application." + reviewed.History[^1].Action, application.Item, reviewed, recognition,
             action == Domain.ReviewAction.Recommend ? campaign.Quotas[caller.Region] : null, context.CancellationToken);
         return (application with { Item = reviewed }).ToMessage();
+    }
+
+    public override async Task<Application> VerifyDeclarations(VerifyDeclarationsRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var violations = new Violations();
+        var findings = Domain.BasicRequirements.ReadVerifications(violations,
+            [.. request.Verifications.Select(v => (v.Code, v.Confirmed, (string?)v.Note, (string?)v.AttachmentId))], caller, Now());
+        violations.ThrowIfAny();
+        var application = await GetApplicationInScope(caller, request.Id, context.CancellationToken);
+        var verified = application.Item.Verify(caller, request.ExpectedVersion, findings, Now());
+        await lifecycle.SaveApplicationAsync(caller, "application.declarations_verified", application.Item, verified, null, null, context.CancellationToken);
+        return (application with { Item = verified }).ToMessage();
+    }
+
+    /// <summary>
+    /// MIIT's decision: every application it names must be one the province recommended in that round; each is approved
+    /// and recognized from the decision (excellent active, leading cultivating), superseding the factory's lower level,
+    /// all in one transaction.
+    /// </summary>
+    public override async Task<NationalDecision> RecordNationalDecision(RecordNationalDecisionRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var source = request.Source.ToDomain()
+            ?? throw new ValidationException([new FieldViolation("source", "must be entered or imported")]);
+        var campaign = Guid.TryParse(request.CampaignId, out var campaignId) ? await lifecycle.GetCampaignAsync(campaignId, context.CancellationToken) : null;
+        var decision = Domain.NationalDecision.Record(caller, campaign, request.DocumentNumber, request.DecidedOn, request.ListName, request.ApplicationIds,
+            request.CultivationEndsOn, source, Today(), Guid.CreateVersion7(), Now());
+        var effects = new List<(Domain.Application, Domain.Application, Domain.Recognition, (Domain.Recognition, Domain.Recognition)?)>();
+        var refusals = new List<string>();
+        foreach (var id in decision.ApplicationIds)
+        {
+            var application = await lifecycle.GetApplicationAsync(caller, id, context.CancellationToken);
+            if (application is null || application.Item.CampaignId != decision.CampaignId)
+            {
+                refusals.Add($"application {id} is not in the {campaign!.Year} {Domain.LevelRules.Chinese(campaign.Level)} round");
+                continue;
+            }
+            if (application.Item.Status != Domain.ApplicationStatus.Recommended)
+            {
+                refusals.Add($"application {id} ({application.FactoryName}) is {application.Item.Status.ToString().ToLowerInvariant()}, not recommended by the province");
+                continue;
+            }
+            var recognition = Domain.Recognition.FromNationalDecision(application.Item, decision, decision.DecidedOn.Year, caller, Guid.CreateVersion7(), Now());
+            var approved = application.Item.SelectedByNationalDecision(caller, decision, Now()).Recognized(recognition.Id);
+            var lower = recognition.Status == Domain.RecognitionStatus.Active
+                ? await lifecycle.ActiveRecognitionOfFactoryAsync(application.Item.FactoryId, context.CancellationToken) : null;
+            effects.Add((application.Item, approved, recognition, lower is null ? null : (lower, lower.SupersededBy(recognition, caller, decision.DecidedOn, Now()))));
+        }
+        if (refusals.Count > 0) throw new RuleViolationException(refusals);
+        await lifecycle.SaveNationalDecisionAsync(caller, decision, effects, context.CancellationToken);
+        return decision.ToMessage(effects.Select(e => e.Item3.Id));
+    }
+
+    public override async Task<ListNationalDecisionsResponse> ListNationalDecisions(ListNationalDecisionsRequest request, ServerCallContext context)
+    {
+        context.Caller();
+        var decisions = await lifecycle.ListNationalDecisionsAsync(request.Year == 0 ? null : request.Year, context.CancellationToken);
+        return new ListNationalDecisionsResponse { Decisions = { decisions.Select(d => d.Decision.ToMessage(d.Recognitions)) } };
     }
 
     /// <summary>
@@ -183,9 +288,18 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         Step(context, request.Id, request.Passed ? "recognition.preliminary_passed" : "recognition.preliminary_failed",
             (r, caller) => r.RecordPreliminaryCheck(caller, request.ExpectedVersion, request.Passed, request.Comments, Today(), Now()));
 
-    public override Task<Recognition> DecideAcceptance(DecisionRequest request, ServerCallContext context) =>
-        Step(context, request.Id, request.Passed ? "recognition.acceptance_passed" : "recognition.cancelled",
-            (r, caller) => r.DecideAcceptance(caller, request.ExpectedVersion, request.Passed, request.Comments, Today(), Now()));
+    /// <summary>A passed acceptance makes the leading factory current: its excellent recognition is superseded in the same transaction.</summary>
+    public override async Task<Recognition> DecideAcceptance(DecisionRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var recognition = await GetRecognitionInScope(caller, request.Id, context.CancellationToken);
+        var after = recognition.Item.DecideAcceptance(caller, request.ExpectedVersion, request.Passed, request.Comments, Today(), Now());
+        var lower = after.Status == Domain.RecognitionStatus.Active
+            ? await lifecycle.ActiveRecognitionOfFactoryAsync(after.FactoryId, context.CancellationToken) : null;
+        await lifecycle.SaveRecognitionAsync(caller, request.Passed ? "recognition.acceptance_passed" : "recognition.cancelled", recognition.Item, after,
+            lower is null ? null : [("recognition.superseded", lower, lower.SupersededBy(after, caller, Today(), Now()))], null, context.CancellationToken);
+        return (recognition with { Item = after }).ToMessage();
+    }
 
     /// <summary>
     /// Removal takes the factory out of the library: every recognition of it that has not ended (an active excellent
@@ -206,7 +320,16 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
     }
 
     public override Task<Recognition> RevokeRecognition(RevokeRecognitionRequest request, ServerCallContext context) =>
-        Step(context, request.Id, "recognition.revoked", (r, caller) => r.Revoke(caller, request.ExpectedVersion, request.Reason, request.WithBan, Today(), Now()));
+        Step(context, request.Id, "recognition.revoked", (r, caller) => r.Revoke(caller, request.ExpectedVersion, request.Reason, request.DataFraud, Today(), Now()));
+
+    public override async Task<Recognition> RecordPlaque(RecordPlaqueRequest request, ServerCallContext context)
+    {
+        var violations = new Violations();
+        var awarded = violations.Date("awarded_on", request.AwardedOn, required: false);
+        violations.ThrowIfAny();
+        return await Step(context, request.Id, "recognition.plaque_awarded",
+            (r, caller) => r.RecordPlaque(caller, request.ExpectedVersion, awarded, Today(), Now()));
+    }
 
     public override async Task<ListDeadlinesResponse> ListDeadlines(ListDeadlinesRequest request, ServerCallContext context)
     {
@@ -216,17 +339,24 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var today = Today();
         var horizon = today.AddDays(request.WithinDays == 0 ? 90 : request.WithinDays);
         var live = await lifecycle.LiveRecognitionsAsync(caller, context.CancellationToken);
-        var deadlines = live
+        var recognitions = live
             .Select(r => (Named: r, Clock: r.Item.NextClock()))
             .Where(d => d.Clock is { } clock && clock.DueOn <= horizon)
-            .OrderBy(d => d.Clock!.DueOn)
             .Select(d => new Deadline
             {
                 RecognitionId = d.Named.Item.Id.ToString(), FactoryName = d.Named.FactoryName, RegionCode = d.Named.RegionCode,
                 Level = d.Named.Item.Level.ToMessage(), Kind = d.Clock!.Kind, DueOn = Domain.BusinessDates.Iso(d.Clock.DueOn),
                 DaysLeft = d.Clock.DueOn.DayNumber - today.DayNumber,
             });
-        return new ListDeadlinesResponse { Deadlines = { deadlines } };
+        // Each authority's countdown to the end of the rounds it runs (the province also watches the cities' basic rounds).
+        var rounds = (await lifecycle.ListCampaignsAsync(null, context.CancellationToken))
+            .Where(c => c.Status == Domain.CampaignStatus.Open && c.CompleteBy <= horizon && RunsOrOversees(caller, c))
+            .Select(c => new Deadline
+            {
+                CampaignId = c.Id.ToString(), FactoryName = $"{c.Year}年{Domain.LevelRules.Chinese(c.Level)}智能工厂评定 ({c.RegionCode})", RegionCode = c.RegionCode,
+                Level = c.Level.ToMessage(), Kind = "round_complete_by", DueOn = Domain.BusinessDates.Iso(c.CompleteBy), DaysLeft = c.DaysLeft(today),
+            });
+        return new ListDeadlinesResponse { Deadlines = { recognitions.Concat(rounds).OrderBy(d => d.DueOn, StringComparer.Ordinal) } };
     }
 
     public override async Task<ListChangesResponse> ListChanges(ListChangesRequest request, ServerCallContext context)
@@ -249,6 +379,23 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
             }) },
         };
     }
+
+    private static bool RunsOrOversees(CallerScope caller, Domain.Campaign campaign) => caller.Role switch
+    {
+        Role.City => campaign.Level == Domain.Level.Basic && campaign.RegionCode == caller.Region,
+        Role.Province => campaign.Level <= Domain.Level.Advanced,
+        Role.Ministry => campaign.Level >= Domain.Level.Excellent,
+        _ => false,
+    };
+
+    private static Domain.CampaignDraft Draft(Domain.Level? level, int year, string opens, string closes, string due,
+        IEnumerable<Quota> quotas) => new(level, year, opens, closes, due, [.. quotas.Select(q => (q.RegionCode, q.Count))]);
+
+    private async Task<Domain.RoundWindow?> Window(int year, CancellationToken cancellationToken) =>
+        (await lifecycle.ListRoundWindowsAsync(year, cancellationToken)).SingleOrDefault();
+
+    private async Task<Domain.Campaign> GetCampaign(string id, CancellationToken cancellationToken) =>
+        await lifecycle.GetCampaignAsync(ParseId(id), cancellationToken) ?? throw new NotFoundException($"campaign {id} not found");
 
     private async Task<Recognition> Step(ServerCallContext context, string id, string kind, Func<Domain.Recognition, CallerScope, Domain.Recognition> step)
     {

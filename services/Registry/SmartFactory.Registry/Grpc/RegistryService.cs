@@ -107,7 +107,7 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
     {
         context.Caller();
         var reference = await store.ReferenceDataAsync(context.CancellationToken);
-        return new ListIndustriesResponse { Industries = { reference.Industries.Select(i => new Industry { Code = i.Code, Name = i.Name }) } };
+        return new ListIndustriesResponse { Industries = { reference.Industries.Select(i => new Industry { Code = i.Code, Name = i.Name, Section = i.Section }) } };
     }
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
