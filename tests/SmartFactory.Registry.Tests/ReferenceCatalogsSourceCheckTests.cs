@@ -122,7 +122,7 @@ public class ReferenceCatalogsSourceCheckTests
     [Fact]
     public void Kpis_are_the_annex_lines_and_the_annex_has_no_others()
     {
-        Kpi[] kpis = [new("K01", "甲设备数控化率", "%"), new("K02", "乙模型数量", "个")];
+        Kpi[] kpis = [new("K01", "甲设备数控化率", "%", 0, 100), new("K02", "乙模型数量", "个", 0, 1000)];
         const string annex = "附2\n序号\t名称\n一、能力提升类指标\n1\t甲设备数控化率 (%)\r\n2\t乙模型数量 (个)\n说明 (无)\n";
         Assert.Empty(SourceCheck.KpiLines(kpis, annex));
         Assert.Equal(["K02: no line '2<TAB>乙模型数量 (个)'"], SourceCheck.KpiLines(kpis, annex.Replace("乙模型数量 (个)", "乙模型数量 (家)")));

@@ -38,6 +38,44 @@ public static class LifecycleEndpoints
                 Results.Created((string?)null, CampaignDto.From(await lifecycle.CreateCampaignAsync(body.ToRequest())))))
             .WithName("CreateCampaign").Accepts<CreateCampaignBody>("application/json").Produces<CampaignDto>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+
+        api.MapPut("/campaigns/{id}", (LifecycleClient lifecycle, string id, HttpRequest request, IOptions<JsonOptions> json) =>
+            JsonBody.HandleAsync<UpdateCampaignBody>(request, json.Value.SerializerOptions, async body =>
+                Results.Ok(CampaignDto.From(await lifecycle.UpdateCampaignAsync(body.ToRequest(id))))))
+            .WithName("UpdateCampaign").Accepts<UpdateCampaignBody>("application/json").Produces<CampaignDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        api.MapPost("/campaigns/{id}/extension", (LifecycleClient lifecycle, string id, HttpRequest request, IOptions<JsonOptions> json) =>
+            JsonBody.HandleAsync<ExtensionBody>(request, json.Value.SerializerOptions, async body =>
+                Results.Ok(CampaignDto.From(await lifecycle.ExtendCampaignAsync(body.ToRequest(id))))))
+            .WithName("ExtendCampaign").Accepts<ExtensionBody>("application/json").Produces<CampaignDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        api.MapPost("/campaigns/{id}/close", (LifecycleClient lifecycle, string id, HttpRequest request, IOptions<JsonOptions> json) =>
+            JsonBody.HandleAsync<VersionBody>(request, json.Value.SerializerOptions, async body =>
+                Results.Ok(CampaignDto.From(await lifecycle.CloseCampaignAsync(new() { Id = id, ExpectedVersion = body.ExpectedVersion ?? 0 })))))
+            .WithName("CloseCampaign").Accepts<VersionBody>("application/json").Produces<CampaignDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        api.MapGet("/round-windows", async (LifecycleClient lifecycle) =>
+            Results.Ok((await lifecycle.ListRoundWindowsAsync(new())).Windows.Select(RoundWindowDto.From)))
+            .WithName("ListRoundWindows").Produces<IEnumerable<RoundWindowDto>>();
+
+        api.MapPut("/round-windows/{year:int}", (LifecycleClient lifecycle, int year, HttpRequest request, IOptions<JsonOptions> json) =>
+            JsonBody.HandleAsync<RoundWindowBody>(request, json.Value.SerializerOptions, async body =>
+                Results.Ok(RoundWindowDto.From(await lifecycle.SetRoundWindowAsync(body.ToRequest(year))))))
+            .WithName("SetRoundWindow").Accepts<RoundWindowBody>("application/json").Produces<RoundWindowDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        api.MapGet("/national-decisions", async (LifecycleClient lifecycle, int? year) =>
+            Results.Ok((await lifecycle.ListNationalDecisionsAsync(new() { Year = year ?? 0 })).Decisions.Select(NationalDecisionDto.From)))
+            .WithName("ListNationalDecisions").Produces<IEnumerable<NationalDecisionDto>>();
+
+        api.MapPost("/national-decisions", (LifecycleClient lifecycle, HttpRequest request, IOptions<JsonOptions> json) =>
+            JsonBody.HandleAsync<NationalDecisionBody>(request, json.Value.SerializerOptions, async body =>
+                Results.Created((string?)null, NationalDecisionDto.From(await lifecycle.RecordNationalDecisionAsync(body.ToRequest())))))
+            .WithName("RecordNationalDecision").Accepts<NationalDecisionBody>("application/json").Produces<NationalDecisionDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static void MapApplications(RouteGroupBuilder api)
@@ -87,6 +125,12 @@ public static class LifecycleEndpoints
             .WithName("ReviewApplication").Accepts<ReviewBody>("application/json").Produces<ApplicationDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
+        api.MapPost("/applications/{id}/verifications", (LifecycleClient lifecycle, string id, HttpRequest request, IOptions<JsonOptions> json) =>
+            JsonBody.HandleAsync<VerificationsBody>(request, json.Value.SerializerOptions, async body =>
+                Results.Ok(ApplicationDto.From(await lifecycle.VerifyDeclarationsAsync(body.ToRequest(id))))))
+            .WithName("VerifyDeclarations").Accepts<VerificationsBody>("application/json").Produces<ApplicationDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
         // The recognizing authority, after publicity. A repeated requestId answers the first result unchanged (200 both times).
         api.MapPost("/applications/{id}/take-effect", (LifecycleClient lifecycle, string id, HttpRequest request, IOptions<JsonOptions> json) =>
             JsonBody.HandleAsync<TakeEffectBody>(request, json.Value.SerializerOptions, async body =>
@@ -122,6 +166,7 @@ public static class LifecycleEndpoints
         MapStep<DecisionBody, DecisionRequest>(api, "/recognitions/{id}/acceptance/decision", "DecideAcceptance", (c, r) => c.DecideAcceptanceAsync(r), (id, body) => body.ToRequest(id));
         MapStep<RemovalBody, RemoveRecognitionRequest>(api, "/recognitions/{id}/removal", "RemoveRecognition", (c, r) => c.RemoveRecognitionAsync(r), (id, body) => body.ToRequest(id));
         MapStep<RevocationBody, RevokeRecognitionRequest>(api, "/recognitions/{id}/revocation", "RevokeRecognition", (c, r) => c.RevokeRecognitionAsync(r), (id, body) => body.ToRequest(id));
+        MapStep<PlaqueBody, RecordPlaqueRequest>(api, "/recognitions/{id}/plaque", "RecordPlaque", (c, r) => c.RecordPlaqueAsync(r), (id, body) => body.ToRequest(id));
     }
 
     /// <summary>A step in a recognition's life: POST a body, one gRPC method, the recognition after the step.</summary>
