@@ -51,7 +51,7 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         registry.Clock.SetChinaDate(new DateOnly(2031, 3, 3));
         var (owner, factory) = await NewFactory("420500");
         var approved = await Approve(owner, factory, Level.Basic);
-        var basicCampaign = await CampaignFor(Level.Basic);
+        var basicCampaign = await CampaignFor(Level.Basic, factory.RegionCode);
         var refusedAgain = await AssertStatus(StatusCode.FailedPrecondition, () => Draft(owner, factory, basicCampaign));
         Assert.Contains("already has an open or approved 基础级 application", refusedAgain.Status.Detail);
         var command = new TakeEffectRequest { ApplicationId = approved.Id, RequestId = "notice-7/item-1" };
@@ -130,14 +130,14 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         Assert.Equal((RecognitionStatus.Removed, "2053-03-01"), (removed.Status, removed.BanUntil));
 
         var second = await registry.RegisterFactory(registry.Province, owner, "420200");
-        var campaign = await CampaignFor(Level.Basic);
+        var campaign = await CampaignFor(Level.Basic, factory.RegionCode);
         var before = await Counts();
         var refused = await AssertStatus(StatusCode.FailedPrecondition, () => Draft(owner, second, campaign));
         Assert.Contains("may not apply again until 2053-03-01", refused.Status.Detail);
         Assert.Equal(before, await Counts());
 
         registry.Clock.SetChinaDate(new DateOnly(2053, 3, 1));
-        var again = await Draft(owner, second, await CampaignFor(Level.Basic));
+        var again = await Draft(owner, second, await CampaignFor(Level.Basic, factory.RegionCode));
         Assert.Equal(ApplicationStatus.Draft, again.Status);
     }
 
@@ -147,7 +147,7 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         registry.Clock.SetChinaDate(new DateOnly(2060, 6, 1));
         var (owner, factory) = await NewFactory("421100");
         var enterprise = registry.EnterpriseToken(owner.CreditCode);
-        var basicCampaign = await CampaignFor(Level.Basic);
+        var basicCampaign = await CampaignFor(Level.Basic, factory.RegionCode);
         var advancedCampaign = await CampaignFor(Level.Advanced);
         var draft = await registry.Call<SaveApplicationRequest, Application>("SaveApplication",
             new() { CampaignId = basicCampaign.Id, FactoryId = factory.Id }, enterprise);
@@ -173,7 +173,11 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         }, enterprise));
         await AssertStatus(StatusCode.AlreadyExists, () => registry.Call<CreateCampaignRequest, Campaign>("CreateCampaign", new()
         {
-            Level = Level.Basic, Year = 2060, SubmissionOpensOn = "2060-05-01", SubmissionClosesOn = "2060-07-01", DecisionDueOn = "2060-09-01",
+            Level = Level.Basic, Year = basicCampaign.Year, SubmissionOpensOn = basicCampaign.SubmissionOpensOn, SubmissionClosesOn = basicCampaign.SubmissionClosesOn,
+        }, registry.City("421100")));
+        await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<CreateCampaignRequest, Campaign>("CreateCampaign", new()
+        {
+            Level = Level.Basic, Year = basicCampaign.Year, SubmissionOpensOn = basicCampaign.SubmissionOpensOn, SubmissionClosesOn = basicCampaign.SubmissionClosesOn,
         }, registry.Province));
         Assert.Equal(before, await Counts());
     }
@@ -216,7 +220,7 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         var entry = rejected.History[^1];
         Assert.Equal(("rejected_after_publicity", "service", "smartfactory-notices"), (entry.Action, entry.ActorRole, entry.ActorName));
         Assert.Contains("异议经核实成立：场景材料不实", entry.Comments);
-        Assert.Equal(ApplicationStatus.Draft, (await Draft(objectedOwner, objectedFactory, await CampaignFor(Level.Basic))).Status);
+        Assert.Equal(ApplicationStatus.Draft, (await Draft(objectedOwner, objectedFactory, await CampaignFor(Level.Basic, objectedFactory.RegionCode))).Status);
 
         // A request id is one command: reused for another command or recognition it is refused; a live one is not withdrawn.
         var reused = await AssertStatus(StatusCode.InvalidArgument, () => registry.Call<WithdrawAfterPublicityRequest, Recognition>("WithdrawAfterPublicity",
@@ -310,16 +314,22 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         return (owner, await registry.RegisterFactory(registry.Province, owner, region));
     }
 
-    private async Task<Campaign> CampaignFor(Level level)
+    /// <summary>
+    /// The round open today: the factory's city's basic round inside the province's window, the province's advanced round
+    /// (complete by 30 June), or the ministry's round; each made when missing.
+    /// </summary>
+    private async Task<Campaign> CampaignFor(Level level, string region = "420100")
     {
-        var year = Today.Year;
+        if (level == Level.Basic) return await Applications.BasicRoundAsync(registry.Invoker, registry.Issuer, region, Today);
+        var year = level == Level.Advanced && Today.Month > 6 ? Today.Year + 1 : Today.Year;
         var existing = (await registry.Call<ListCampaignsRequest, ListCampaignsResponse>("ListCampaigns", new() { Year = year }, registry.Province))
             .Campaigns.SingleOrDefault(c => c.Level == level);
         if (existing is not null) return existing;
         var request = new CreateCampaignRequest
         {
             Level = level, Year = year, SubmissionOpensOn = BusinessDates.Iso(Today.AddDays(-10)),
-            SubmissionClosesOn = BusinessDates.Iso(Today.AddDays(30)), DecisionDueOn = BusinessDates.Iso(Today.AddDays(90)),
+            SubmissionClosesOn = BusinessDates.Iso(level == Level.Advanced ? new DateOnly(year, 6, 30) : Today.AddDays(30)),
+            DecisionDueOn = level == Level.Advanced ? "" : BusinessDates.Iso(Today.AddDays(90)),
         };
         if (level == Level.Advanced) request.Quotas.Add(new[] { "420100", "420200", "420500", "420600", "421000", "421100" }.Select(r => new Quota { RegionCode = r, Count = 20 }));
         if (level >= Level.Excellent) request.Quotas.Add(new Quota { RegionCode = "420000", Count = 20 });
@@ -327,37 +337,54 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
     }
 
     private Task<Application> Draft(Enterprise owner, Factory factory, Campaign campaign) =>
-        registry.Call<SaveApplicationRequest, Application>("SaveApplication", new()
+        registry.Call<SaveApplicationRequest, Application>("SaveApplication", Applications.WithForm(new()
         {
             CampaignId = campaign.Id, FactoryId = factory.Id,
             Maturity = new Maturity { Level = 4, AssessedOn = BusinessDates.Iso(Today.AddDays(-30)), CertificateRef = "SA-" + factory.Id[..8] },
-            CatalogEdition = "2025", ScenarioIds = { AllAreas }, Kpis = { new KpiValue { KpiId = "K01", Value = 92.5 } }, TruthfulnessDeclared = true,
-        }, registry.EnterpriseToken(owner.CreditCode));
+            CatalogEdition = "2025", ScenarioIds = { AllAreas }, Kpis = { new KpiValue { KpiId = "K01", Value = 92.5 } },
+        }), registry.EnterpriseToken(owner.CreditCode));
 
+    /// <summary>
+    /// Submitted and taken through its reviews: approved by its recognizer (basic, advanced), or recommended by the
+    /// province (excellent, leading), waiting for MIIT's decision.
+    /// </summary>
     private async Task<Application> Approve(Enterprise owner, Factory factory, Level level)
     {
-        var draft = await Draft(owner, factory, await CampaignFor(level));
+        var draft = await Draft(owner, factory, await CampaignFor(level, factory.RegionCode));
         var application = await registry.Call<SubmitApplicationRequest, Application>("SubmitApplication",
             new() { Id = draft.Id, ExpectedVersion = draft.Version }, registry.EnterpriseToken(owner.CreditCode));
         var steps = level switch
         {
             Level.Basic => new[] { (registry.City(factory.RegionCode), ReviewAction.Approve) },
             Level.Advanced => [(registry.City(factory.RegionCode), ReviewAction.Recommend), (registry.Province, ReviewAction.Approve)],
-            _ => [(registry.Province, ReviewAction.Recommend), (registry.Ministry, ReviewAction.Approve)],
+            _ => [(registry.Province, ReviewAction.Recommend)],
         };
         foreach (var (token, action) in steps)
+        {
+            if (action == ReviewAction.Approve) application = await Applications.VerifyAllAsync(registry.Invoker, application, token);
             application = await registry.Call<ReviewApplicationRequest, Application>("ReviewApplication",
                 new() { Id = application.Id, ExpectedVersion = application.Version, Action = action }, token);
-        Assert.Equal(ApplicationStatus.Approved, application.Status);
+        }
+        Assert.Equal(level >= Level.Excellent ? ApplicationStatus.Recommended : ApplicationStatus.Approved, application.Status);
         return application;
     }
 
+    /// <summary>
+    /// Recognized: basic and advanced by what the notices service delivers once the notice listing it has closed;
+    /// excellent and leading by MIIT's decision, recorded by the ministry.
+    /// </summary>
     private async Task<Recognition> Recognize(Enterprise owner, Factory factory, Level level)
     {
         var approved = await Approve(owner, factory, level);
-        // What the notices service delivers once the notice listing it has closed.
-        return await registry.Call<TakeEffectRequest, Recognition>("TakeEffect",
-            new() { ApplicationId = approved.Id, RequestId = Guid.NewGuid().ToString() }, await ServiceToken());
+        if (level <= Level.Advanced)
+            return await registry.Call<TakeEffectRequest, Recognition>("TakeEffect",
+                new() { ApplicationId = approved.Id, RequestId = Guid.NewGuid().ToString() }, await ServiceToken());
+        var decision = await registry.Call<RecordNationalDecisionRequest, NationalDecision>("RecordNationalDecision", new()
+        {
+            CampaignId = approved.CampaignId, DocumentNumber = $"工信厅联通装函〔{Today.Year}〕{Random.Shared.Next(100000)}号", DecidedOn = BusinessDates.Iso(Today),
+            ListName = $"{Today.Year}年度智能工厂名单", ApplicationIds = { approved.Id },
+        }, registry.Ministry);
+        return await GetRecognition(Assert.Single(decision.RecognitionIds));
     }
 
     private Task<Recognition> GetRecognition(string id) =>

@@ -18,6 +18,8 @@ public sealed class RegistryFixture : IAsyncLifetime
     private GrpcChannel channel = null!;
     private CallInvoker client = null!;
 
+    public CallInvoker Invoker => client;
+
     public async Task InitializeAsync()
     {
         await Issuer.InitializeAsync();

@@ -99,7 +99,7 @@ public class RegistryGrpcTests(RegistryFixture registry) : IClassFixture<Registr
     {
         var before = await Counts();
         var error = await AssertStatus(StatusCode.InvalidArgument, () => registry.Call<RegisterEnterpriseRequest, Enterprise>("RegisterEnterprise",
-            new() { CreditCode = "91420100MA4KL3XK1A", Name = "", RegionCode = "420600", IndustryCode = "12" }, registry.City("420100")));
+            new() { CreditCode = "91420100MA4KL3XK1A", Name = "", RegionCode = "420600", IndustryCode = "47" }, registry.City("420100")));
         Assert.Equal(["credit_code", "name", "region_code", "industry_code", "size", "nature"], error.FieldViolations.Select(v => v.Field));
         Assert.Equal("check character is wrong: expected 'L' after 91420100MA4KL3XK1", error.FieldViolations[0].Description);
         Assert.Equal(before, await Counts());
@@ -177,13 +177,16 @@ public class RegistryGrpcTests(RegistryFixture registry) : IClassFixture<Registr
     }
 
     [Fact]
-    public async Task Reference_data_lists_hubei_and_the_manufacturing_divisions()
+    public async Task Reference_data_lists_hubei_and_the_industrial_divisions_B_C_D_003_附1()
     {
         var regions = await registry.Call<ListRegionsRequest, ListRegionsResponse>("ListRegions", new(), registry.City("420100"));
         Assert.Equal(18, regions.Regions.Count);
         Assert.Contains(regions.Regions, r => r is { Code: "429021", Name: "神农架林区", ParentCode: "420000" });
         var industries = await registry.Call<ListIndustriesRequest, ListIndustriesResponse>("ListIndustries", new(), registry.Ministry);
-        Assert.Equal(Enumerable.Range(13, 31).Select(i => i.ToString()), industries.Industries.Select(i => i.Code));
+        // Industrial enterprises (工业企业): mining 06-12, manufacturing 13-43, utilities 44-46 (GB/T 4754-2017).
+        Assert.Equal(Enumerable.Range(6, 41).Select(i => i.ToString("00")), industries.Industries.Select(i => i.Code));
+        Assert.Equal(["B", "C", "D"], industries.Industries.Select(i => i.Section).Distinct());
+        Assert.Contains(industries.Industries, i => i is { Code: "44", Name: "电力、热力生产和供应业", Section: "D" });
     }
 
     public static TheoryData<string, string> RefusedTokens => new()

@@ -23,25 +23,64 @@ public static class Applications
         {
             EnterpriseId = owner.Id, Name = "智能工厂" + code[^6..], Address = "某路1号", RegionCode = region, IndustryCode = "34",
         }, province);
-        var campaigns = await Call<ListCampaignsRequest, ListCampaignsResponse>(registry, "ListCampaigns", new() { Year = today.Year }, province);
-        var campaign = campaigns.Campaigns.SingleOrDefault(c => c.Level == Level.Basic)
-            ?? await Call<CreateCampaignRequest, Campaign>(registry, "CreateCampaign", new()
-            {
-                Level = Level.Basic, Year = today.Year, SubmissionOpensOn = $"{today.Year}-01-01", SubmissionClosesOn = $"{today.Year}-12-31",
-                DecisionDueOn = $"{today.Year}-12-31",
-            }, province);
+        var campaign = await BasicRoundAsync(registry, issuer, region, today);
         var enterprise = issuer.Token("enterprise", "", code);
-        var draft = await Call<SaveApplicationRequest, Application>(registry, "SaveApplication", new()
+        var draft = await Call<SaveApplicationRequest, Application>(registry, "SaveApplication", WithForm(new()
         {
-            CampaignId = campaign.Id, FactoryId = factory.Id, CatalogEdition = "2025", ScenarioIds = { "2025-20" }, TruthfulnessDeclared = true,
+            CampaignId = campaign.Id, FactoryId = factory.Id, CatalogEdition = campaign.CatalogEdition,
+            ScenarioIds = { campaign.CatalogEdition == "2025" ? "2025-20" : "2024-09" },
             Maturity = new Maturity { Level = 2, AssessedOn = $"{today.AddDays(-30):yyyy-MM-dd}", CertificateRef = "SA-" + code[^6..] },
-        }, enterprise);
+        }), enterprise);
         var submitted = await Call<SubmitApplicationRequest, Application>(registry, "SubmitApplication",
             new() { Id = draft.Id, ExpectedVersion = draft.Version }, enterprise);
+        var city = issuer.Token("city", region);
+        var verified = await VerifyAllAsync(registry, submitted, city);
         var approved = await Call<ReviewApplicationRequest, Application>(registry, "ReviewApplication",
-            new() { Id = submitted.Id, ExpectedVersion = submitted.Version, Action = ReviewAction.Approve }, issuer.Token("city", region));
+            new() { Id = verified.Id, ExpectedVersion = verified.Version, Action = ReviewAction.Approve }, city);
         return (approved, code);
     }
+
+    /// <summary>
+    /// The city's basic round open on <paramref name="today"/>: the round of the year whose 31 March comes next (003 第十条),
+    /// inside the province's window for that year, both made when missing.
+    /// </summary>
+    public static async Task<Campaign> BasicRoundAsync(CallInvoker registry, TestIssuer issuer, string region, DateOnly today)
+    {
+        var year = today.Month <= 3 ? today.Year : today.Year + 1;
+        var province = issuer.Token("province", "420000");
+        var windows = await Call<ListRoundWindowsRequest, ListRoundWindowsResponse>(registry, "ListRoundWindows", new(), province);
+        var window = windows.Windows.SingleOrDefault(w => w.Year == year)
+            ?? await Call<SetRoundWindowRequest, RoundWindow>(registry, "SetRoundWindow", new() { Year = year, OpensOn = $"{year - 1}-01-01" }, province);
+        var campaigns = await Call<ListCampaignsRequest, ListCampaignsResponse>(registry, "ListCampaigns", new() { Year = year }, province);
+        // From 8 January 2026 a round cites the 2025 catalog (004); open there when the day allows.
+        var opens = today >= new DateOnly(2026, 1, 8) && DateOnly.Parse(window.OpensOn) < new DateOnly(2026, 1, 8) ? new DateOnly(2026, 1, 8) : DateOnly.Parse(window.OpensOn);
+        return campaigns.Campaigns.SingleOrDefault(c => c.Level == Level.Basic && c.RegionCode == region)
+            ?? await Call<CreateCampaignRequest, Campaign>(registry, "CreateCampaign", new()
+            {
+                Level = Level.Basic, Year = year, SubmissionOpensOn = $"{opens:yyyy-MM-dd}", SubmissionClosesOn = window.CompleteBy,
+            }, issuer.Token("city", region));
+    }
+
+    /// <summary>The basic-requirements checklist all declared met, with last year's revenue and the legal form.</summary>
+    public static SaveApplicationRequest WithForm(SaveApplicationRequest request)
+    {
+        request.TruthfulnessDeclared = true;
+        request.LastYearRevenue = 12000;
+        request.LegalForm = LegalForm.Independent;
+        request.Declarations.AddRange(RequirementCodes.Select(c => new Declaration { Code = c, Affirmed = true }));
+        return request;
+    }
+
+    public static readonly string[] RequirementCodes =
+        ["legal_person", "above_designated_size", "not_listed", "products_permitted", "sound_finances", "no_serious_accident", "secure_controllable", "organisation_and_people"];
+
+    /// <summary>The reviewer's finding that every declared requirement is met, as approval needs.</summary>
+    public static Task<Application> VerifyAllAsync(CallInvoker registry, Application application, string reviewerToken) =>
+        Call<VerifyDeclarationsRequest, Application>(registry, "VerifyDeclarations", new()
+        {
+            Id = application.Id, ExpectedVersion = application.Version,
+            Verifications = { RequirementCodes.Select(c => new DeclarationVerification { Code = c, Confirmed = true }) },
+        }, reviewerToken);
 
     private static Task<TResponse> Call<TRequest, TResponse>(CallInvoker registry, string method, TRequest request, string token)
         where TRequest : class, Google.Protobuf.IMessage<TRequest>, new() where TResponse : class, Google.Protobuf.IMessage<TResponse>, new() =>
