@@ -24,7 +24,7 @@ public sealed record CityRecords(string Region, string CreditCode, string Enterp
     public static async Task<CityRecords> CreateAsync(GatewayFixture fixture, string region)
     {
         var city = fixture.City(region);
-        var campaign = await fixture.Campaign("basic");
+        var campaign = await fixture.BasicRound(region);
         var (creditCode, factoryId) = await fixture.RegisterFactory(region);
         var factory = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/factories/{factoryId}", fixture.Province);
         var enterpriseId = factory.GetProperty("enterpriseId").GetString()!;
@@ -34,8 +34,9 @@ public sealed record CityRecords(string Region, string CreditCode, string Enterp
         var draft = await fixture.Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/applications", enterprise, Form(campaign, factoryId, maturity: 2));
         var submitted = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/submit", enterprise,
             new { expectedVersion = Version(draft) });
+        var verified = await fixture.VerifyAll(Id(draft), Version(submitted), city);
         var approved = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/review", city,
-            new { expectedVersion = Version(submitted), action = "approve" });
+            new { expectedVersion = Version(verified), action = "approve" });
 
         var notice = await fixture.Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/notices", city, new
         {

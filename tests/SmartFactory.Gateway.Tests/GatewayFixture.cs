@@ -148,31 +148,60 @@ public sealed class GatewayFixture : IAsyncLifetime
         return (creditCode, Id(factory));
     }
 
-    /// <summary>This year's campaign of the level, open from 30 days ago to 30 days ahead; the tests of a fixture share it.</summary>
-    public async Task<string> Campaign(string level, params object[] quotas)
+    /// <summary>
+    /// The city's basic round open today, inside the province's window of the year whose 31 March comes next (003 第十条);
+    /// the tests of a fixture share it.
+    /// </summary>
+    public async Task<string> BasicRound(string region)
     {
-        var created = await Send(HttpMethod.Post, "/api/v1/campaigns", Province, new
+        var year = Today.Month <= 3 ? Today.Year : Today.Year + 1;
+        var windows = await Expect(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/round-windows", Province);
+        if (!windows.EnumerateArray().Any(w => w.GetProperty("year").GetInt32() == year))
+            await Expect(HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/round-windows/{year}", Province, new { opensOn = Today.AddDays(-30).Iso() });
+        return await Round(City(region), year, region, new
         {
-            level, year = Today.Year, submissionOpensOn = Today.AddDays(-30).Iso(), submissionClosesOn = Today.AddDays(30).Iso(),
-            decisionDueOn = Today.AddDays(60).Iso(), quotas,
+            level = "basic", year, submissionOpensOn = Today.AddDays(-30).Iso(), submissionClosesOn = new DateOnly(year, 3, 31).Iso(),
         });
+    }
+
+    /// <summary>The province's advanced round open today, complete by the 30 June to come (003 第十二条), with the quotas.</summary>
+    public Task<string> AdvancedRound(params object[] quotas)
+    {
+        var year = Today.Month <= 6 ? Today.Year : Today.Year + 1;
+        return Round(Province, year, "420000", new
+        {
+            level = "advanced", year, submissionOpensOn = Today.AddDays(-30).Iso(), submissionClosesOn = new DateOnly(year, 6, 30).Iso(), quotas,
+        });
+    }
+
+    private async Task<string> Round(string token, int year, string region, object body)
+    {
+        var created = await Send(HttpMethod.Post, "/api/v1/campaigns", token, body);
         if (created.StatusCode == HttpStatusCode.Created) return Id(await created.Content.ReadFromJsonAsync<JsonElement>());
         Assert.Equal(HttpStatusCode.Conflict, created.StatusCode);
-        var campaigns = await Expect(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/campaigns?year={Today.Year}", Province);
-        return Id(campaigns.EnumerateArray().Single(c => c.GetProperty("level").GetString() == level));
+        var campaigns = await Expect(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/campaigns?year={year}", token);
+        return Id(campaigns.EnumerateArray().Single(c => c.GetProperty("regionCode").GetString() == region));
     }
+
+    /// <summary>The reviewer's finding that every declared basic requirement is met, as approval needs: the application after it.</summary>
+    public Task<JsonElement> VerifyAll(string applicationId, long version, string token) =>
+        Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{applicationId}/verifications", token, new
+        {
+            expectedVersion = version, verifications = RequirementCodes.Select(code => new { code, confirmed = true }),
+        });
 
     /// <summary>A basic application of a new factory in the city, approved by the city and awaiting publicity: its id.</summary>
     public async Task<string> ApprovedBasic(string region)
     {
-        var campaign = await Campaign("basic");
+        var campaign = await BasicRound(region);
         var (creditCode, factory) = await RegisterFactory(region);
         var enterprise = Enterprise(creditCode);
         var draft = await Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/applications", enterprise, Form(campaign, factory, maturity: 2));
         var submitted = await Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/submit", enterprise,
             new { expectedVersion = Version(draft) });
+        var verified = await VerifyAll(Id(draft), Version(submitted), City(region));
         await Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/review", City(region),
-            new { expectedVersion = Version(submitted), action = "approve" });
+            new { expectedVersion = Version(verified), action = "approve" });
         return Id(draft);
     }
 
@@ -197,7 +226,14 @@ public sealed class GatewayFixture : IAsyncLifetime
         maturity = new { level = maturity, assessedOn = Today.AddDays(-10).Iso(), certificateRef = "ZNZZ-2026-0042" },
         catalogEdition = "2025", scenarioIds = new[] { "2025-20", "2025-24" },
         kpis = new[] { new { kpiId = "K01", value = 85.5 } }, truthfulnessDeclared = true,
+        declarations = Declarations, lastYearRevenue = 8600, legalForm = "independent",
     };
+
+    public static readonly string[] RequirementCodes =
+        ["legal_person", "above_designated_size", "not_listed", "products_permitted", "sound_finances", "no_serious_accident", "secure_controllable", "organisation_and_people"];
+
+    /// <summary>Every basic requirement declared met (要素条件, 003 第三条, 附1).</summary>
+    public static readonly object[] Declarations = [.. RequirementCodes.Select(code => new { code, affirmed = true })];
 
     public static string Id(JsonElement element) => element.GetProperty("id").GetString()!;
 

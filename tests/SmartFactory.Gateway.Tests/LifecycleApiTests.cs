@@ -22,7 +22,7 @@ public class LifecycleApiTests(GatewayFixture fixture) : IClassFixture<GatewayFi
     [Fact]
     public async Task A_basic_application_goes_from_draft_to_an_active_recognition()
     {
-        var campaign = await fixture.Campaign("basic");
+        var campaign = await fixture.BasicRound("420100");
         var (creditCode, factory) = await fixture.RegisterFactory("420100");
         var enterprise = Enterprise(creditCode);
 
@@ -39,14 +39,17 @@ public class LifecycleApiTests(GatewayFixture fixture) : IClassFixture<GatewayFi
             expectedVersion = Version(draft),
             maturity = new { level = 2, assessedOn = Today.AddDays(-10).Iso(), certificateRef = "ZNZZ-2026-0042" },
             catalogEdition = "2025", scenarioIds = new[] { "2025-20", "2025-24", "2025-26" }, truthfulnessDeclared = true,
+            declarations = GatewayFixture.Declarations, lastYearRevenue = 8600, legalForm = "independent",
         });
         Assert.Equal(2, edited.GetProperty("maturity").GetProperty("level").GetInt32());
         var submitted = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/submit", enterprise,
             new { expectedVersion = Version(edited) });
         Assert.Equal("submitted", submitted.GetProperty("status").GetString());
 
+        var verified = await fixture.VerifyAll(Id(draft), Version(submitted), City("420100"));
+        Assert.Equal(GatewayFixture.RequirementCodes, verified.GetProperty("verifications").EnumerateArray().Select(v => v.GetProperty("code").GetString()));
         var approved = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/review", City("420100"),
-            new { expectedVersion = Version(submitted), action = "approve", comments = "材料齐全" });
+            new { expectedVersion = Version(verified), action = "approve", comments = "材料齐全" });
         Assert.Equal("approved", approved.GetProperty("status").GetString());
         Assert.Equal(["submitted", "approved"], approved.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("action").GetString()));
         var recognition = approved.GetProperty("recognitionId").GetString();
@@ -78,8 +81,8 @@ public class LifecycleApiTests(GatewayFixture fixture) : IClassFixture<GatewayFi
     [Fact]
     public async Task An_advanced_application_without_basic_is_refused_with_every_broken_rule()
     {
-        var basic = await fixture.Campaign("basic");
-        var advanced = await fixture.Campaign("advanced", new { regionCode = "420500", count = 2 });
+        var basic = await fixture.BasicRound("420500");
+        var advanced = await fixture.AdvancedRound(new { regionCode = "420500", count = 2 });
         var (creditCode, factory) = await fixture.RegisterFactory("420500");
         var enterprise = Enterprise(creditCode);
 
@@ -92,13 +95,14 @@ public class LifecycleApiTests(GatewayFixture fixture) : IClassFixture<GatewayFi
         var application = await fixture.Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/applications", enterprise, Form(basic, factory, maturity: 2));
         application = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(application)}/submit", enterprise,
             new { expectedVersion = Version(application) });
+        application = await fixture.VerifyAll(Id(application), Version(application), City("420500"));
         application = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(application)}/review", City("420500"),
             new { expectedVersion = Version(application), action = "approve" });
         var recognition = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(application)}/take-effect",
             fixture.Issuer.ServiceToken(), new { requestId = Guid.NewGuid().ToString() });
         var draft = await fixture.Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/applications", enterprise, Form(advanced, factory, maturity: 1));
         var revoked = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/recognitions/{Id(recognition)}/revocation", City("420500"),
-            new { expectedVersion = Version(recognition), reason = "举报核实:申报数据不实", withBan = false });
+            new { expectedVersion = Version(recognition), reason = "举报核实:申报数据不实", dataFraud = false });
         Assert.Equal("revoked", revoked.GetProperty("status").GetString());
 
         var problem = await fixture.Expect(HttpStatusCode.Conflict, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/submit", enterprise,
@@ -114,7 +118,7 @@ public class LifecycleApiTests(GatewayFixture fixture) : IClassFixture<GatewayFi
     [Fact]
     public async Task An_enterprise_cannot_see_another_enterprises_application()
     {
-        var campaign = await fixture.Campaign("basic");
+        var campaign = await fixture.BasicRound("420100");
         var (owner, factory) = await fixture.RegisterFactory("420100");
         var (other, _) = await fixture.RegisterFactory("420100");
         var draft = await fixture.Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/applications", Enterprise(owner), Form(campaign, factory, maturity: 2));

@@ -64,7 +64,7 @@ public class RestApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixture
     public async Task Bad_input_is_a_problem_naming_every_field_in_the_callers_words()
     {
         var response = await fixture.Send(HttpMethod.Post, "/api/v1/enterprises", fixture.Issuer.Token("city", "420100"),
-            new { creditCode = "91420100MA4KL3XK1A", name = "", regionCode = "420600", industryCode = "12", size = "large" });
+            new { creditCode = "91420100MA4KL3XK1A", name = "", regionCode = "420600", industryCode = "47", size = "large" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
