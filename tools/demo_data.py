@@ -163,34 +163,55 @@ def load_registry(tokens):
     return added, factories
 
 
+# The basic-requirements checklist (要素条件, 003 第三条 and 附1), every one declared met.
+REQUIREMENTS = ["legal_person", "above_designated_size", "not_listed", "products_permitted", "sound_finances",
+                "no_serious_accident", "secure_controllable", "organisation_and_people"]
+
+
+def round_year(last_month):
+    """The year of the round still open today: basic rounds end on 31 March, advanced ones on 30 June (003 第十、十二条)."""
+    return TODAY.year if TODAY.month <= last_month else TODAY.year + 1
+
+
 def ensure_campaigns(tokens):
-    """This year's campaign of every level, open from 30 days ago to 30 days ahead; returns ({level: campaign}, how many were opened)."""
+    """The rounds open today: the province's window for the cities' basic rounds and each demo city's own basic round,
+    the province's advanced round, the ministry's excellent and leading rounds. Returns ({(level, region): campaign}, how
+    many were opened)."""
     cities = sorted({region for *_, plants in ENTERPRISES for _, _, region in plants})
-    openers = {
-        "basic": (tokens.province(), []),
-        "advanced": (tokens.province(), [{"regionCode": city, "count": 5} for city in cities]),
-        "excellent": (tokens.ministry(), [{"regionCode": "420000", "count": 5}]),
-        "leading": (tokens.ministry(), [{"regionCode": "420000", "count": 3}]),
-    }
+    basic_year, advanced_year = round_year(3), round_year(6)
+    windows = expect(200, "GET", "/api/v1/round-windows", tokens.province())
+    if not any(w["year"] == basic_year for w in windows):
+        expect(200, "PUT", f"/api/v1/round-windows/{basic_year}", tokens.province(), {"opensOn": iso(-30)})
+    openers = [(("basic", city), tokens.city(city), {"level": "basic", "year": basic_year, "submissionOpensOn": iso(-30),
+                                                      "submissionClosesOn": f"{basic_year}-03-31"}) for city in cities]
+    openers += [
+        (("advanced", "420000"), tokens.province(), {"level": "advanced", "year": advanced_year, "submissionOpensOn": iso(-30),
+                                                     "submissionClosesOn": f"{advanced_year}-06-30",
+                                                     "quotas": [{"regionCode": city, "count": 5} for city in cities]}),
+        (("excellent", "000000"), tokens.ministry(), {"level": "excellent", "year": TODAY.year, "submissionOpensOn": iso(-30),
+                                                      "submissionClosesOn": iso(30), "decisionDueOn": iso(60),
+                                                      "quotas": [{"regionCode": "420000", "count": 5}]}),
+        (("leading", "000000"), tokens.ministry(), {"level": "leading", "year": TODAY.year, "submissionOpensOn": iso(-30),
+                                                    "submissionClosesOn": iso(30), "decisionDueOn": iso(60),
+                                                    "quotas": [{"regionCode": "420000", "count": 3}]}),
+    ]
     campaigns, created = {}, 0
-    for level, (token, quotas) in openers.items():
-        status, campaign = call("POST", "/api/v1/campaigns", token, {
-            "level": level, "year": TODAY.year, "submissionOpensOn": iso(-30), "submissionClosesOn": iso(30),
-            "decisionDueOn": iso(60), "quotas": quotas})
+    for (level, region), token, body in openers:
+        status, campaign = call("POST", "/api/v1/campaigns", token, body)
         if status == 201:
             created += 1
         elif status == 409:
-            existing = expect(200, "GET", f"/api/v1/campaigns?year={TODAY.year}", token)
-            campaign = next(c for c in existing if c["level"] == level)
+            existing = expect(200, "GET", f"/api/v1/campaigns?year={body['year']}", token)
+            campaign = next(c for c in existing if c["level"] == level and c["regionCode"] == region)
         else:
-            sys.exit(f"opening the {TODAY.year} {level} campaign failed: {status} {campaign}")
-        campaigns[level] = campaign
+            sys.exit(f"opening the {body['year']} {level} round of {region} failed: {status} {campaign}")
+        campaigns[(level, region)] = campaign
     return campaigns, created
 
 
 def accept_submissions_today(campaigns):
-    """An older demo database may hold this year's campaigns with windows already closed: then nothing can be applied for."""
-    return all(c["submissionOpensOn"] <= TODAY.isoformat() <= c["submissionClosesOn"] for c in campaigns.values())
+    """An older demo database may hold rounds with windows already closed: then nothing can be applied for."""
+    return all(c["status"] == "open" and c["submissionOpensOn"] <= TODAY.isoformat() <= c["submissionClosesOn"] for c in campaigns.values())
 
 
 class Journey:
@@ -201,12 +222,18 @@ class Journey:
         self.enterprise = tokens.enterprise(factory["creditCode"])
         self.city = tokens.city(factory["regionCode"])
 
+    def campaign(self, level):
+        return self.campaigns[(level, {"basic": self.factory["regionCode"], "advanced": "420000"}.get(level, "000000"))]
+
     def draft(self, level):
+        campaign = self.campaign(level)
         return expect(201, "POST", "/api/v1/applications", self.enterprise, {
-            "campaignId": self.campaigns[level]["id"], "factoryId": self.factory["id"],
+            "campaignId": campaign["id"], "factoryId": self.factory["id"],
             "maturity": {"level": MINIMUM_MATURITY[level], "assessedOn": iso(-20), "certificateRef": f"ZNZZ-{TODAY.year}-{level}"},
-            "catalogEdition": "2025", "scenarioIds": BASIC_SCENARIOS if level == "basic" else ALL_AREAS_SCENARIOS,
-            "kpis": [{"kpiId": "K01", "value": 86.5}, {"kpiId": "K02", "value": 72.0}], "truthfulnessDeclared": True})
+            "catalogEdition": campaign["catalogEdition"], "scenarioIds": BASIC_SCENARIOS if level == "basic" else ALL_AREAS_SCENARIOS,
+            "kpis": [{"kpiId": "K01", "value": 86.5}, {"kpiId": "K02", "value": 72.0}, {"kpiId": "K14", "value": -1.5}],
+            "truthfulnessDeclared": True, "lastYearRevenue": 36800, "legalForm": "independent",
+            "declarations": [{"code": code, "affirmed": True} for code in REQUIREMENTS]})
 
     def submit(self, level):
         application = self.draft(level)
@@ -217,17 +244,37 @@ class Journey:
         return expect(200, "POST", f"/api/v1/applications/{application['id']}/review", token,
                       {"expectedVersion": application["version"], "action": action, "comments": "演示数据"})
 
+    def verify(self, application, token):
+        """The reviewer's finding that every declared basic requirement is met, as approval needs."""
+        return expect(200, "POST", f"/api/v1/applications/{application['id']}/verifications", token, {
+            "expectedVersion": application["version"],
+            "verifications": [{"code": code, "confirmed": True, "note": "演示:经核实"} for code in REQUIREMENTS]})
+
     def approve(self, level):
-        """Submitted, then reviewed up to the recognizing authority's approval: pending publicity (leading: cultivating)."""
+        """Submitted, then reviewed up to the recognizing authority's approval: pending publicity. Excellent and leading:
+        recommended by the province, then named in MIIT's decision, recorded by the ministry (leading: cultivating)."""
         application = self.submit(level)
         if level == "basic":
-            return self.review(application, self.city, "approve")
+            return self.review(self.verify(application, self.city), self.city, "approve")
         if level == "advanced":
-            return self.review(self.review(application, self.city, "recommend"), self.tokens.province(), "approve")
-        return self.review(self.review(application, self.tokens.province(), "recommend"), self.tokens.ministry(), "approve")
+            recommended = self.review(application, self.city, "recommend")
+            return self.review(self.verify(recommended, self.tokens.province()), self.tokens.province(), "approve")
+        recommended = self.review(application, self.tokens.province(), "recommend")
+        number = int(recommended["id"].replace("-", "")[-6:], 16) % 900 + 100
+        decision = expect(201, "POST", "/api/v1/national-decisions", self.tokens.ministry(), {
+            "campaignId": recommended["campaignId"], "documentNumber": f"工信厅联通装函〔{TODAY.year}〕{number}号（演示）",
+            "decidedOn": iso(0), "listName": f"{TODAY.year}年度{'卓越级' if level == 'excellent' else '领航级'}智能工厂名单（演示）",
+            "applicationIds": [recommended["id"]]})
+        recognition = expect(200, "GET", f"/api/v1/recognitions/{decision['recognitionIds'][0]}", self.tokens.ministry())
+        # 授牌 (003 第十五条), recorded with its date.
+        return expect(200, "POST", f"/api/v1/recognitions/{recognition['id']}/plaque", self.tokens.ministry(),
+                      {"expectedVersion": recognition["version"], "awardedOn": iso(0)})
 
     def recognize(self, level):
-        """Approved, and after publicity in effect; the factory's lower recognition is superseded."""
+        """Approved, and after publicity in effect; the factory's lower recognition is superseded. Excellent and leading
+        are in effect from MIIT's decision."""
+        if level in ("excellent", "leading"):
+            return self.approve(level)
         application = self.approve(level)
         # Only a closed notice's result takes effect, delivered by the notices service with its own (service) token.
         # The demo cannot wait out a publicity period, so it delivers that result itself with a development service token.
@@ -237,7 +284,7 @@ class Journey:
     def revoke(self, recognition, reason):
         """After a confirmed public report (实名举报); without a ban, the enterprise may apply again."""
         return expect(200, "POST", f"/api/v1/recognitions/{recognition['id']}/revocation", self.city, {
-            "expectedVersion": recognition["version"], "reason": reason, "withBan": False})
+            "expectedVersion": recognition["version"], "reason": reason, "dataFraud": False})
 
     def remove(self, recognition, cause):
         return expect(200, "POST", f"/api/v1/recognitions/{recognition['id']}/removal", self.city, {
@@ -263,7 +310,7 @@ def stage(journey, name):
         ladder = ["basic", "advanced", "excellent", "leading"]
         for level in ladder[:ladder.index(top)]:
             journey.recognize(level)
-        (journey.approve if top == "leading" else journey.recognize)(top)
+        journey.recognize(top)
 
 
 def publicize(tokens, factories):
@@ -306,8 +353,10 @@ def main():
             stage(Journey(tokens, campaigns, factories[name]), target)
         note = f"{len(waiting)} of {len(STAGES)} factories staged" + (f" ({', '.join(t for _, t in waiting)})" if waiting else "")
     notices = publicize(tokens, factories)
+    countdown = ", ".join(f"{c['year']} {c['level']} {c['regionCode']} {c['daysLeft']} days left"
+                          for (level, _), c in campaigns.items() if level != "basic" or c["regionCode"] == "420100")
     print(f"demo data: {added} records added, {len(ENTERPRISES)} enterprises present; "
-          f"{opened} of {len(campaigns)} {TODAY.year} campaigns opened; {note}; publicity: {', '.join(notices) or 'nothing awaits it'}")
+          f"{opened} of {len(campaigns)} rounds opened ({countdown}); {note}; publicity: {', '.join(notices) or 'nothing awaits it'}")
 
 
 if __name__ == "__main__":
