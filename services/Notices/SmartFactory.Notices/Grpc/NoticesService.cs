@@ -38,12 +38,17 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
             options.Value.DefaultLengthWorkingDays);
         violations.ThrowIfAny();
         var items = new List<Domain.NoticeItem>();
+        var deadlines = new List<(string, DateOnly)>();
         foreach (var id in ids.Distinct())
         {
             // Read with the caller's own token: an application outside its scope is simply not found.
-            var item = await ApprovedItemAsync(id, context.CancellationToken);
-            if (item is null) violations.Add("application_ids", $"'{id}' is not an approved application awaiting publicity in your scope");
-            else items.Add(item);
+            var found = await ApprovedItemAsync(id, context.CancellationToken);
+            if (found is not var (item, completeBy)) violations.Add("application_ids", $"'{id}' is not an approved application awaiting publicity in your scope");
+            else
+            {
+                items.Add(item);
+                if (completeBy is { } deadline) deadlines.Add((item.FactoryName, deadline));
+            }
         }
         var listed = await store.ApplicationsInPublishedNoticesAsync([.. items.Select(i => i.ApplicationId)], context.CancellationToken);
         foreach (var id in listed) violations.Add("application_ids", $"'{id}' is already listed by a notice published and not yet closed");
@@ -51,6 +56,7 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
 
         var notice = Domain.Notice.Draft(caller, request.Title, items, duplicates, startsOn, request.LengthWorkingDays,
             options.Value.DefaultLengthWorkingDays, calendar, time.Today(), Guid.CreateVersion7(), Now());
+        Domain.RoundDeadline.EnsureEndsInTime(notice.EndsOn, deadlines);
         await store.InsertNoticeAsync(caller, notice, context.CancellationToken);
         return notice.ToMessage();
     }
@@ -167,7 +173,8 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
         };
     }
 
-    private async Task<Domain.NoticeItem?> ApprovedItemAsync(string applicationId, CancellationToken cancellationToken)
+    /// <summary>The application as an item of a notice, with its round's deadline in force; null unless it awaits publicity in scope.</summary>
+    private async Task<(Domain.NoticeItem Item, DateOnly? CompleteBy)?> ApprovedItemAsync(string applicationId, CancellationToken cancellationToken)
     {
         try
         {
@@ -175,8 +182,9 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
             if (application.RecognitionId.Length == 0) return null;
             var recognition = await registry.GetRecognitionAsync(new() { Id = application.RecognitionId }, cancellationToken: cancellationToken);
             if (recognition.Status != RegistryV1.RecognitionStatus.PendingPublicity) return null;
-            return new Domain.NoticeItem(Guid.CreateVersion7(), 0, Guid.Parse(application.Id), recognition.EnterpriseName, recognition.FactoryName,
-                recognition.RegionCode, recognition.IndustryCode, (Domain.RecognitionLevel)(int)recognition.Level, null);
+            return (new Domain.NoticeItem(Guid.CreateVersion7(), 0, Guid.Parse(application.Id), recognition.EnterpriseName, recognition.FactoryName,
+                recognition.RegionCode, recognition.IndustryCode, (Domain.RecognitionLevel)(int)recognition.Level, null),
+                DateOnly.TryParseExact(application.CompleteBy, "yyyy-MM-dd", out var completeBy) ? completeBy : null);
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
         {
