@@ -292,6 +292,91 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
 
     private const string NoticesSecret = "notices-test-secret";
 
+    [Fact]
+    public async Task MIITs_decision_recognizes_excellent_in_one_transaction_recorded_once_and_managed_by_the_ministry_004_四()
+    {
+        registry.Clock.SetChinaDate(new DateOnly(2072, 5, 10));
+        var (owner, factory) = await NewFactory("420500");
+        await Recognize(owner, factory, Level.Basic);
+        var advanced = await Recognize(owner, factory, Level.Advanced);
+        var recommended = await Approve(owner, factory, Level.Excellent);
+        var (other, otherFactory) = await NewFactory("420500");
+        var draft = await Draft(other, otherFactory, await CampaignFor(Level.Basic, "420500"));
+        RecordNationalDecisionRequest Decision(params string[] ids) => new()
+        {
+            CampaignId = recommended.CampaignId, DocumentNumber = "工信厅联通装函〔2072〕51号", DecidedOn = "2072-05-08",
+            ListName = "2072年度卓越级智能工厂名单", ApplicationIds = { ids },
+        };
+
+        var before = await Counts();
+        await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<RecordNationalDecisionRequest, NationalDecision>("RecordNationalDecision",
+            Decision(recommended.Id), registry.Province));
+        var wrong = await AssertStatus(StatusCode.FailedPrecondition, () => registry.Call<RecordNationalDecisionRequest, NationalDecision>("RecordNationalDecision",
+            Decision(recommended.Id, draft.Id), registry.Ministry));
+        Assert.Contains($"application {draft.Id} is not in the 2072 卓越级 round", wrong.Status.Detail);
+        Assert.Equal(before, await Counts());
+
+        var decision = await registry.Call<RecordNationalDecisionRequest, NationalDecision>("RecordNationalDecision", Decision(recommended.Id), registry.Ministry);
+        var excellent = await GetRecognition(Assert.Single(decision.RecognitionIds));
+        Assert.Equal((RecognitionStatus.Active, "2072-05-08", "2075-05-08", "工信厅联通装函〔2072〕51号"),
+            (excellent.Status, excellent.EffectiveOn, excellent.ExpiresOn, excellent.NationalDecision));
+        Assert.Equal(RecognitionStatus.Superseded, (await GetRecognition(advanced.Id)).Status);
+        Assert.Equal(DecisionSource.Entered, Assert.Single((await registry.Call<ListNationalDecisionsRequest, ListNationalDecisionsResponse>(
+            "ListNationalDecisions", new() { Year = 2072 }, registry.City("420500"))).Decisions).Source);
+        var feed = await registry.Call<ListChangesRequest, ListChangesResponse>("ListChanges", new() { Limit = 1000 }, registry.Province);
+        Assert.Contains(feed.Changes, c => c.Kind == "national_decision.recorded" && c.EntityId == decision.Id);
+        await AssertStatus(StatusCode.AlreadyExists, () => registry.Call<RecordNationalDecisionRequest, NationalDecision>("RecordNationalDecision",
+            Decision(recommended.Id), registry.Ministry));
+
+        var plaque = await registry.Call<RecordPlaqueRequest, Recognition>("RecordPlaque",
+            new() { Id = excellent.Id, ExpectedVersion = excellent.Version, AwardedOn = "2072-05-10" }, registry.Ministry);
+        Assert.Equal("2072-05-10", plaque.PlaqueAwardedOn);
+        await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<RemoveRecognitionRequest, Recognition>("RemoveRecognition", new()
+        {
+            Id = excellent.Id, ExpectedVersion = plaque.Version, Cause = RemovalCause.Other, Description = "违规转让生产线",
+        }, registry.Province));
+        var removed = await registry.Call<RemoveRecognitionRequest, Recognition>("RemoveRecognition", new()
+        {
+            Id = excellent.Id, ExpectedVersion = plaque.Version, Cause = RemovalCause.Other, Description = "违规转让生产线",
+        }, registry.Ministry);
+        Assert.Equal((RecognitionStatus.Removed, "2075-05-10"), (removed.Status, removed.BanUntil));
+    }
+
+    [Fact]
+    public async Task A_city_configures_and_closes_its_round_once_everything_in_it_is_through_publicity_003_第十条()
+    {
+        registry.Clock.SetChinaDate(new DateOnly(2074, 1, 10));
+        var (owner, factory) = await NewFactory("421100");
+        var round = await CampaignFor(Level.Basic, "421100");
+        Assert.Equal(("421100", "2074-03-31", 80), (round.RegionCode, round.CompleteBy, round.DaysLeft));
+        var approved = await Approve(owner, factory, Level.Basic);
+        var city = registry.City("421100");
+
+        var refused = await AssertStatus(StatusCode.FailedPrecondition, () => registry.Call<CampaignActionRequest, Campaign>("CloseCampaign",
+            new() { Id = round.Id, ExpectedVersion = round.Version }, city));
+        Assert.Contains("submissions are open until 2074-03-31", refused.Status.Detail);
+        Assert.Contains("1 approved factory(ies) still await publicity (公示) and filing", refused.Status.Detail);
+        await AssertStatus(StatusCode.PermissionDenied, () => registry.Call<UpdateCampaignRequest, Campaign>("UpdateCampaign", new()
+        {
+            Id = round.Id, ExpectedVersion = round.Version, SubmissionOpensOn = round.SubmissionOpensOn, SubmissionClosesOn = "2074-02-01",
+        }, registry.City("420100")));
+        var configured = await registry.Call<UpdateCampaignRequest, Campaign>("UpdateCampaign", new()
+        {
+            Id = round.Id, ExpectedVersion = round.Version, SubmissionOpensOn = round.SubmissionOpensOn, SubmissionClosesOn = "2074-02-01",
+        }, city);
+        await registry.Call<TakeEffectRequest, Recognition>("TakeEffect", new() { ApplicationId = approved.Id, RequestId = Guid.NewGuid().ToString() }, await ServiceToken());
+
+        registry.Clock.SetChinaDate(new DateOnly(2074, 3, 20));
+        var clocks = await registry.Call<ListDeadlinesRequest, ListDeadlinesResponse>("ListDeadlines", new() { WithinDays = 30 }, city);
+        var countdown = Assert.Single(clocks.Deadlines, d => d.Kind == "round_complete_by");
+        Assert.Equal((round.Id, "2074-03-31", 11), (countdown.CampaignId, countdown.DueOn, countdown.DaysLeft));
+        var closed = await registry.Call<CampaignActionRequest, Campaign>("CloseCampaign", new() { Id = round.Id, ExpectedVersion = configured.Version }, city);
+        Assert.Equal((CampaignStatus.Closed, "2074-03-20"), (closed.Status, closed.ClosedOn));
+        Assert.Equal(1, await registry.Database.ScalarAsync<int>($"select count(*) from registry.audit_log where action = 'campaign.closed' and entity_id = '{round.Id}'"));
+        Assert.DoesNotContain((await registry.Call<ListDeadlinesRequest, ListDeadlinesResponse>("ListDeadlines", new() { WithinDays = 30 }, city)).Deadlines,
+            d => d.CampaignId == round.Id);
+    }
+
     /// <summary>The notices service's token as its relay gets it: client credentials at the realm's token endpoint.</summary>
     private async Task<string> ServiceToken()
     {

@@ -150,6 +150,13 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
         }, cancellationToken);
     }
 
+    public async Task<bool> NationalDecisionRecordedAsync(string documentNumber, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select exists (select 1 from national_decisions where document_number = @documentNumber)", new { documentNumber }, cancellationToken: cancellationToken));
+    }
+
     public async Task<IReadOnlyList<(NationalDecision Decision, IReadOnlyList<Guid> Recognitions)>> ListNationalDecisionsAsync(int? year, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

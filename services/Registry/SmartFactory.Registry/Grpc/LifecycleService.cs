@@ -179,6 +179,9 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var campaign = Guid.TryParse(request.CampaignId, out var campaignId) ? await lifecycle.GetCampaignAsync(campaignId, context.CancellationToken) : null;
         var decision = Domain.NationalDecision.Record(caller, campaign, request.DocumentNumber, request.DecidedOn, request.ListName, request.ApplicationIds,
             request.CultivationEndsOn, source, Today(), Guid.CreateVersion7(), Now());
+        // A decision imported or entered twice is the same decision: said as such before its applications, now approved, are read.
+        if (await lifecycle.NationalDecisionRecordedAsync(decision.DocumentNumber, context.CancellationToken))
+            throw new AlreadyExistsException($"the decision {decision.DocumentNumber} is recorded already");
         var effects = new List<(Domain.Application, Domain.Application, Domain.Recognition, (Domain.Recognition, Domain.Recognition)?)>();
         var refusals = new List<string>();
         foreach (var id in decision.ApplicationIds)
