@@ -17,9 +17,11 @@ public static class CalendarEndpoints
             Results.Ok(CalendarDto.From(await notices.ListCalendarYearsAsync(new()))))
             .WithName("ListCalendarYears").Produces<CalendarDto>().ProducesProblem(StatusCodes.Status401Unauthorized);
 
-        app.MapApiV1(Tag).MapPut("/calendar/{year}", (NoticesClient notices, int year, HttpRequest request, IOptions<JsonOptions> json) =>
+        // The year as text: a year that is no number is the service's "year" problem (after the caller's role, as any year's).
+        app.MapApiV1(Tag).MapPut("/calendar/{year}", (NoticesClient notices, string year, HttpRequest request, IOptions<JsonOptions> json) =>
             JsonBody.HandleAsync<PutCalendarYearBody>(request, json.Value.SerializerOptions, async body =>
-                Results.Ok(CalendarYearDto.From(await notices.PutCalendarYearAsync(body.ToRequest(year))))))
+                Results.Ok(CalendarYearDto.From(await notices.PutCalendarYearAsync(body.ToRequest(
+                    int.TryParse(year, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : 0))))))
             .WithName("PutCalendarYear").Accepts<PutCalendarYearBody>("application/json").Produces<CalendarYearDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
     }
