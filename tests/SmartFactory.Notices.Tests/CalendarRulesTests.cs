@@ -137,6 +137,13 @@ public class CalendarRulesTests
     }
 
     [Fact]
+    public void Stated_end_003_第十条_a_start_past_2100_is_a_wrong_field_not_a_count_to_the_end_of_time()
+    {
+        var error = Assert.Throws<ValidationException>(() => Draft(new DateOnly(2026, 12, 25), DateOnly.MaxValue, startsOn: DateOnly.MaxValue));
+        Assert.Equal(("starts_on", "must be in 2100 at the latest"), (Assert.Single(error.Violations).Field, error.Violations[0].Description));
+    }
+
+    [Fact]
     public void Stated_end_003_第十条_where_the_calendar_reaches_only_the_counted_end_is_accepted()
     {
         // 2-8 April 2026 with 4-6 April off (清明): the counted end is 9 April.

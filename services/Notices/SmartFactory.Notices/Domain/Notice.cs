@@ -57,6 +57,8 @@ public sealed record Notice(
         var levels = items.Select(i => i.Level).Distinct().ToList();
         if (levels.Count > 1) violations.Add("application_ids", "a notice lists one level only");
         if (startsOn < today) violations.Add("starts_on", "must not be in the past");
+        // No calendar can ever be uploaded past its last year, and counting towards DateOnly's end would overflow.
+        if (startsOn?.Year > CalendarRules.LastYear) violations.Add("starts_on", $"must be in {CalendarRules.LastYear} at the latest");
         violations.ThrowIfAny();
 
         var level = levels[0];
