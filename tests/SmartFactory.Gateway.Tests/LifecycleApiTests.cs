@@ -74,7 +74,7 @@ public class LifecycleApiTests(GatewayFixture fixture) : IClassFixture<GatewayFi
         var listed = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/recognitions?factoryId={factory}&status=active", Province);
         Assert.Equal([recognition], listed.GetProperty("items").EnumerateArray().Select(Id));
         var deadlines = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/deadlines?withinDays=3660", City("420100"));
-        var expiry = deadlines.EnumerateArray().Single(d => d.GetProperty("recognitionId").GetString() == recognition);
+        var expiry = deadlines.GetProperty("deadlines").EnumerateArray().Single(d => d.GetProperty("recognitionId").GetString() == recognition);
         Assert.Equal(("expiry", Today.AddYears(3).Iso()), (expiry.GetProperty("kind").GetString(), expiry.GetProperty("dueOn").GetString()));
     }
 

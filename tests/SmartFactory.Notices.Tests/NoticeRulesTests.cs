@@ -42,6 +42,7 @@ public class NoticeRulesTests
     {
         var error = Assert.Throws<RuleViolationException>(() => Draft(new DateOnly(2026, 12, 25)));
         Assert.Contains("no data for 2027", error.Message);
+        Assert.Contains("state the period's end date itself (ends_on)", error.Message);
     }
 
     [Fact]

@@ -109,7 +109,8 @@ public sealed class WorkingDaysTests
 
         Assert.Equal(missing, e.Year);
         Assert.Contains($"no data for {missing}", e.Message);
-        Assert.Contains($"cn-{missing}.json", e.Message);
+        Assert.Contains($"PUT /api/v1/calendar/{missing}", e.Message);
+        Assert.Contains("state the period's end date itself (ends_on)", e.Message);
         Assert.Contains("State Council", e.Message);
         Assert.Contains($"国务院办公厅关于{missing}年部分节假日安排的通知", e.Message);
     }
@@ -166,13 +167,14 @@ public sealed class WorkingDaysTests
         foreach (var year in Calendar.Years)
         {
             var source = Calendar.YearData(year).Source;
-            Assert.Contains($"国务院办公厅关于{year}年部分节假日安排的通知", source);
-            Assert.Contains($"国办发明电〔{year - 1}〕", source);
+            Assert.Equal($"国务院办公厅关于{year}年部分节假日安排的通知", source.Title);
+            Assert.StartsWith($"国办发明电〔{year - 1}〕", source.DocumentNumber);
+            Assert.Equal(year - 1, source.PublishedOn.Year);
         }
 
-        Assert.Contains("国办发明电〔2023〕7号", Calendar.YearData(2024).Source);
-        Assert.Contains("国办发明电〔2024〕12号", Calendar.YearData(2025).Source);
-        Assert.Contains("国办发明电〔2025〕7号", Calendar.YearData(2026).Source);
+        Assert.Equal(("国办发明电〔2023〕7号", D("2023-10-25")), (Calendar.YearData(2024).Source.DocumentNumber, Calendar.YearData(2024).Source.PublishedOn));
+        Assert.Equal(("国办发明电〔2024〕12号", D("2024-11-12")), (Calendar.YearData(2025).Source.DocumentNumber, Calendar.YearData(2025).Source.PublishedOn));
+        Assert.Equal(("国办发明电〔2025〕7号", D("2025-11-04")), (Calendar.YearData(2026).Source.DocumentNumber, Calendar.YearData(2026).Source.PublishedOn));
     }
 
     [Fact]
@@ -194,10 +196,11 @@ public sealed class WorkingDaysTests
         { "ends before it starts", Year2030() with { Holidays = [new("元旦", D("2030-01-02"), D("2030-01-01"))] } },
         { "is a Monday, not a Saturday or Sunday", Year2030() with { AdjustedWorkdays = [D("2030-01-07")] } },
         { "is inside a holiday", Year2030() with { Holidays = [new("春节", D("2030-02-02"), D("2030-02-09"))], AdjustedWorkdays = [D("2030-02-09")] } },
-        { "adjusted workday 2031-01-04 is outside 2030", Year2030() with { AdjustedWorkdays = [D("2031-01-04")] } },
-        { "the source notice is missing", Year2030() with { Source = " " } },
-        { "no holidays", Year2030() with { Holidays = [] } },
-        { "is in more than one holiday", Year2030() with { Holidays = [new("a", D("2030-05-01"), D("2030-05-03")), new("b", D("2030-05-03"), D("2030-05-05"))] } },
+        { "adjusted_workdays[0] 2031-01-04 is outside 2030", Year2030() with { AdjustedWorkdays = [D("2031-01-04")] } },
+        { "source.document_number is required", Year2030() with { Source = Year2030().Source with { DocumentNumber = " " } } },
+        { "source.published_on 2031-03-01 is not in 2029 or 2030", Year2030() with { Source = Year2030().Source with { PublishedOn = D("2031-03-01") } } },
+        { "name the holidays of 2030", Year2030() with { Holidays = [] } },
+        { "holidays[1] 2030-05-03 is also in holidays[0] (a)", Year2030() with { Holidays = [new("a", D("2030-05-01"), D("2030-05-03")), new("b", D("2030-05-03"), D("2030-05-05"))] } },
     };
 
     [Theory]
@@ -218,7 +221,7 @@ public sealed class WorkingDaysTests
     // A made-up year, so these tests do not depend on the real notices.
     private static CalendarYearData Year2030() => new(
         2030,
-        "test data",
+        new CalendarSource("test data", "国办发明电〔2029〕1号", D("2029-11-01"), null),
         [new CalendarHoliday("元旦", D("2030-01-01"), D("2030-01-01"))],
         [D("2030-01-05")]);
 }

@@ -18,11 +18,23 @@ public static class LifecycleEndpoints
         MapApplications(api);
         MapRecognitions(api);
 
-        api.MapGet("/deadlines", async (LifecycleClient lifecycle, int? withinDays) =>
-            Results.Ok((await lifecycle.ListDeadlinesAsync(new() { WithinDays = withinDays ?? 0 }))
-                .Deadlines.Select(DeadlineDto.From)))
-            .WithName("ListDeadlines").Produces<IEnumerable<DeadlineDto>>().ProducesProblem(StatusCodes.Status400BadRequest);
+        // The province's view also warns of what the working-day calendar lacks (next year's, from 1 November).
+        api.MapGet("/deadlines", async (LifecycleClient lifecycle, NoticesClient notices, HttpContext http, int? withinDays) =>
+        {
+            var deadlines = (await lifecycle.ListDeadlinesAsync(new() { WithinDays = withinDays ?? 0 })).Deadlines.Select(DeadlineDto.From).ToList();
+            return Results.Ok(new DeadlinesDto(deadlines, http.User.IsInRole("province") ? await CalendarWarningsAsync(notices) : []));
+        }).WithName("ListDeadlines").Produces<DeadlinesDto>().ProducesProblem(StatusCodes.Status400BadRequest);
         return api;
+    }
+
+    // The deadlines stand without the notices service: its being down is a warning here, not the route's failure.
+    private static async Task<IReadOnlyList<string>> CalendarWarningsAsync(NoticesClient notices)
+    {
+        try { return [.. (await notices.ListCalendarYearsAsync(new())).Warnings]; }
+        catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+        {
+            return ["the working-day calendar could not be checked just now (the notices service did not answer)"];
+        }
     }
 
     private static void MapCampaigns(RouteGroupBuilder api)

@@ -14,23 +14,34 @@ public sealed record NoticeItemDto(
     string Id, int Position, string ApplicationId, string EnterpriseName, string FactoryName, string RegionCode, string IndustryCode,
     Level Level, string? Outcome, string? Delivery);
 
+/// <summary>
+/// A notice. <c>endStatedByPublisher</c>: the working-day calendar did not reach the period's end when it was drafted, so
+/// <c>endsOn</c> is the publishing authority's own statement, not a count.
+/// </summary>
 public sealed record NoticeDto(
     string Id, string Title, Level Level, string AuthorityRegion, NoticeStatus Status, DateOnly? StartsOn, int LengthWorkingDays,
-    DateOnly? EndsOn, IReadOnlyList<NoticeItemDto> Items, DateTimeOffset? PublishedAt, DateTimeOffset? ClosedAt, long Version)
+    DateOnly? EndsOn, IReadOnlyList<NoticeItemDto> Items, DateTimeOffset? PublishedAt, DateTimeOffset? ClosedAt, long Version,
+    bool EndStatedByPublisher)
 {
     public static NoticeDto From(Notice n) => new(n.Id, n.Title, (Level)n.Level, n.AuthorityRegion, n.Status, Wire.Date(n.StartsOn),
         n.LengthWorkingDays, Wire.Date(n.EndsOn),
         [.. n.Items.Select(i => new NoticeItemDto(i.Id, i.Position, i.ApplicationId, i.EnterpriseName, i.FactoryName, i.RegionCode,
             i.IndustryCode, (Level)i.Level, Wire.NullIfEmpty(i.Outcome), Wire.NullIfEmpty(i.Delivery)))],
-        n.PublishedAt?.ToDateTimeOffset(), n.ClosedAt?.ToDateTimeOffset(), n.Version);
+        n.PublishedAt?.ToDateTimeOffset(), n.ClosedAt?.ToDateTimeOffset(), n.Version, n.EndStatedByPublisher);
 }
 
-/// <summary>A draft of approved applications awaiting publicity, in the order listed; the period starts on the next working day by default.</summary>
-public sealed record CreateNoticeBody(string? Title, IReadOnlyList<string>? ApplicationIds, DateOnly? StartsOn, int? LengthWorkingDays)
+/// <summary>
+/// A draft of approved applications awaiting publicity, in the order listed; the period starts on the next working day by
+/// default. <c>endsOn</c> only where the working-day calendar does not reach the period's end (the year's State Council
+/// notice not yet uploaded): no earlier than the end counted Monday to Friday.
+/// </summary>
+public sealed record CreateNoticeBody(string? Title, IReadOnlyList<string>? ApplicationIds, DateOnly? StartsOn, int? LengthWorkingDays,
+    DateOnly? EndsOn = null)
 {
     public CreateNoticeRequest ToRequest() => new()
     {
         Title = Title ?? "", ApplicationIds = { ApplicationIds ?? [] }, StartsOn = Wire.Iso(StartsOn), LengthWorkingDays = LengthWorkingDays ?? 0,
+        EndsOn = Wire.Iso(EndsOn),
     };
 }
 

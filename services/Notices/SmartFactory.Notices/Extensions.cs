@@ -22,7 +22,8 @@ public static class Extensions
             options.MaxSendMessageSize = MaxObjectionBytes; // evidence is downloaded one file at a time, up to 10 MiB
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxObjectionBytes);
-        builder.Services.AddSingleton(_ => CalendarFiles.Read()); // read and checked once, at the first use
+        builder.Services.AddSingleton<CalendarStore>();
+        builder.Services.AddSingleton<CalendarCache>(); // seeds the store from the shipped files at its first use
         builder.Services.AddSingleton<NoticesStore>();
         // Reads carry the caller's token; the relay's commands name the service's own.
         builder.Services.AddServiceClient<LifecycleService.LifecycleServiceClient>(NoticesSettings.RegistryCluster, LifecycleService.Descriptor);

@@ -5,7 +5,10 @@ using SmartFactory.Notices.Domain;
 
 namespace SmartFactory.Notices.Data;
 
-/// <summary>The working-day calendar's yearly files embedded in this assembly (Data/Calendar/cn-YYYY.json).</summary>
+/// <summary>
+/// The working-day calendar's yearly files embedded in this assembly (Data/Calendar/cn-YYYY.json): what a release
+/// ships, which seeds the store (<see cref="CalendarStore.SeedAsync"/>) for the years the province has not uploaded.
+/// </summary>
 public static class CalendarFiles
 {
     private const string ResourcePrefix = "calendar/cn-";
@@ -18,8 +21,11 @@ public static class CalendarFiles
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    /// <summary>The calendar of the embedded files, read and checked; the host registers it once, as a singleton.</summary>
-    public static WorkingDayCalendar Read()
+    /// <summary>The calendar of the embedded files alone, read and checked (the tests count on the shipped years).</summary>
+    public static WorkingDayCalendar Read() => WorkingDayCalendar.FromData(ReadYears());
+
+    /// <summary>The embedded years, read and checked as a calendar.</summary>
+    public static IReadOnlyList<CalendarYearData> ReadYears()
     {
         var assembly = typeof(CalendarFiles).Assembly;
         var years = new List<CalendarYearData>();
@@ -35,7 +41,8 @@ public static class CalendarFiles
             throw new InvalidDataException($"No working-day calendar data is embedded (resources {ResourcePrefix}YYYY.json).");
         }
 
-        return WorkingDayCalendar.FromData(years);
+        WorkingDayCalendar.FromData(years); // throws on any problem of the files
+        return years;
     }
 
     private static CalendarYearData ReadResource(Assembly assembly, string name)

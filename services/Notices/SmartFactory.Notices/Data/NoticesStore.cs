@@ -41,7 +41,7 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
     private const string NoticeColumns = """
         id, title, level, authority_role as AuthorityRole, authority_region as AuthorityRegion, status, starts_on as StartsOn,
         length_working_days as LengthWorkingDays, ends_on as EndsOn, published_at as PublishedAt, closed_at as ClosedAt, version,
-        created_at as CreatedAt
+        created_at as CreatedAt, end_stated_by_publisher as EndStatedByPublisher
         """;
 
     public async Task InsertNoticeAsync(CallerScope caller, Notice notice, CancellationToken cancellationToken)
@@ -49,12 +49,15 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
         await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync(new CommandDefinition("""
-                insert into notices (id, title, level, authority_role, authority_region, status, starts_on, length_working_days, ends_on, version, created_at)
-                values (@Id, @Title, @Level, @AuthorityRole, @AuthorityRegion, @Status, @StartsOn, @LengthWorkingDays, @EndsOn, @Version, @CreatedAt)
+                insert into notices (id, title, level, authority_role, authority_region, status, starts_on, length_working_days, ends_on, version, created_at,
+                    end_stated_by_publisher)
+                values (@Id, @Title, @Level, @AuthorityRole, @AuthorityRegion, @Status, @StartsOn, @LengthWorkingDays, @EndsOn, @Version, @CreatedAt,
+                    @EndStatedByPublisher)
                 """, new
             {
                 notice.Id, notice.Title, Level = (int)notice.Level, AuthorityRole = notice.AuthorityRole.ToString(), notice.AuthorityRegion,
                 Status = notice.Status.ToString(), notice.StartsOn, notice.LengthWorkingDays, notice.EndsOn, notice.Version, notice.CreatedAt,
+                notice.EndStatedByPublisher,
             }, transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition("""
                 insert into notice_items (id, notice_id, position, application_id, enterprise_name, factory_name, region_code, industry_code, level)
@@ -374,10 +377,11 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
             """, new { noticeIds }, cancellationToken: cancellationToken))).ToLookup(i => i.NoticeId, i => i.ToDomain());
 
     private sealed record NoticeRow(Guid Id, string Title, int Level, string AuthorityRole, string AuthorityRegion, string Status, DateOnly StartsOn,
-        int LengthWorkingDays, DateOnly EndsOn, DateTime? PublishedAt, DateTime? ClosedAt, long Version, DateTime CreatedAt)
+        int LengthWorkingDays, DateOnly EndsOn, DateTime? PublishedAt, DateTime? ClosedAt, long Version, DateTime CreatedAt, bool EndStatedByPublisher)
     {
         public Notice ToDomain(ILookup<Guid, NoticeItem> items) => new(Id, Title, (RecognitionLevel)Level, Enum.Parse<Role>(AuthorityRole),
-            AuthorityRegion, Enum.Parse<NoticeStatus>(Status), StartsOn, LengthWorkingDays, EndsOn, [.. items[Id]], PublishedAt, ClosedAt, Version, CreatedAt);
+            AuthorityRegion, Enum.Parse<NoticeStatus>(Status), StartsOn, LengthWorkingDays, EndsOn, [.. items[Id]], PublishedAt, ClosedAt, Version, CreatedAt,
+            EndStatedByPublisher);
     }
 
     private sealed record ItemRow(Guid NoticeId, Guid Id, int Position, Guid ApplicationId, string EnterpriseName, string FactoryName,

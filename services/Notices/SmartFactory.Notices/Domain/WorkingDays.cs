@@ -4,13 +4,19 @@ namespace SmartFactory.Notices.Domain;
 /// <summary>One break from a State Council holiday notice: the days off it names, bridging days included.</summary>
 public sealed record CalendarHoliday(string Name, DateOnly From, DateOnly To);
 
-/// <summary>One year of the calendar, as in a cn-YYYY.json data file.</summary>
-/// <param name="Source">The notice the dates come from: title, document number, date published.</param>
+/// <summary>
+/// The State Council General Office notice a year's dates come from (国务院办公厅关于YYYY年部分节假日安排的通知): its
+/// document number (e.g. 国办发明电〔2025〕7号), the day it was published and, when known, where it is published.
+/// </summary>
+public sealed record CalendarSource(string Title, string DocumentNumber, DateOnly PublishedOn, string? Url);
+
+/// <summary>One year of the calendar, as in a shipped cn-YYYY.json file or an upload of the province.</summary>
+/// <param name="Source">The notice the dates come from.</param>
 /// <param name="Holidays">Days off (法定节假日 and the bridging days of 放假调休).</param>
 /// <param name="AdjustedWorkdays">Saturdays and Sundays that are working days (调休上班).</param>
 public sealed record CalendarYearData(
     int Year,
-    string Source,
+    CalendarSource Source,
     IReadOnlyList<CalendarHoliday> Holidays,
     IReadOnlyList<DateOnly> AdjustedWorkdays);
 
@@ -18,12 +24,12 @@ public sealed record CalendarYearData(
 /// China's working-day calendar, for periods counted in working days (the publicity period, 公示期).
 /// </summary>
 /// <remarks>
-/// The data is one file per year, Data/Calendar/cn-YYYY.json, taken from that year's notice of the State
-/// Council General Office (国务院办公厅关于YYYY年部分节假日安排的通知, published in the autumn of the year
-/// before). To add a year, add its file: nothing else changes. A day in a year without a file is an error
-/// (<see cref="CalendarOutOfRangeException"/>), never a guess from weekdays, because the State Council moves
-/// working days every year. The data holds 2024–2026. 2027 is NOT in it: no copy of its notice could be found
-/// when this was written (Nov 2026), so a period reaching 2027 throws until cn-2027.json is added.
+/// The data is one year per State Council General Office notice (国务院办公厅关于YYYY年部分节假日安排的通知, published
+/// in the autumn of the year before), kept in the notices schema (calendar_years): the province uploads a year, and
+/// the files shipped in Data/Calendar/cn-YYYY.json (2024–2026) seed the years it has not. A day in a year without
+/// data is an error (<see cref="CalendarOutOfRangeException"/>), never a guess from weekdays, because the State
+/// Council moves working days every year; a notice reaching such a year states its end instead (Notice.Draft).
+/// No 2027 notice was at hand when this was written (Dec 2026): 2027 is not shipped.
 /// </remarks>
 public sealed class WorkingDayCalendar
 {
@@ -118,6 +124,35 @@ public sealed class WorkingDayCalendar
         }
     }
 
+    /// <summary>
+    /// The earliest a period of <paramref name="count"/> working days from <paramref name="start"/> can end when the
+    /// data does not reach its end: the calendar's working days where it has data, Monday to Friday beyond it. A lower
+    /// bound, since the holidays of a year without data only lengthen the period; its first day is likewise the next
+    /// working day, or beyond the data the next Monday to Friday.
+    /// </summary>
+    public (DateOnly First, DateOnly Last) WeekdayBound(DateOnly start, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var first = NextWorkingOrWeekday(start);
+        var day = first;
+        for (var n = 1; n < count; n++)
+        {
+            day = NextWorkingOrWeekday(day.AddDays(1));
+        }
+
+        return (first, day);
+    }
+
+    private DateOnly NextWorkingOrWeekday(DateOnly day)
+    {
+        while (_years.ContainsKey(day.Year) ? !IsWorkingDay(day) : day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+        {
+            day = day.AddDays(1);
+        }
+
+        return day;
+    }
+
     private static List<string> Validate(List<CalendarYearData> years)
     {
         var problems = new List<string>();
@@ -134,80 +169,24 @@ public sealed class WorkingDayCalendar
         foreach (var y in years)
         {
             var year = y.Year;
-            // 9999 is excluded so that stepping past the last day never overflows DateOnly.
-            if (year is < 1 or > 9998)
+            if (year is < CalendarRules.FirstYear or > CalendarRules.LastYear)
             {
-                problems.Add($"{year} is not a valid year");
+                problems.Add($"{year} is not a year from {CalendarRules.FirstYear} to {CalendarRules.LastYear}");
                 continue;
             }
 
-            if (string.IsNullOrWhiteSpace(y.Source))
-            {
-                problems.Add($"{year}: the source notice is missing");
-            }
-
             // FromData callers and JSON list elements can still carry nulls despite the annotations.
-            var holidays = (y.Holidays ?? []).Where(h => h is not null).ToList();
-            var adjusted = y.AdjustedWorkdays ?? [];
+            var holidays = (y.Holidays ?? []).Select((h, i) => (Index: i, Holiday: h)).Where(h => h.Holiday is not null).ToList();
             if (holidays.Count != (y.Holidays?.Count ?? 0))
             {
                 problems.Add($"{year}: a holiday entry is empty");
             }
 
-            // Every notice names holidays; a year without any is a placeholder, not data.
-            if (holidays.Count == 0)
-            {
-                problems.Add($"{year}: no holidays (is the notice for {year} published yet?)");
-            }
-
-            foreach (var h in holidays)
-            {
-                var label = $"{year}: holiday {h.Name} {h.From:yyyy-MM-dd}..{h.To:yyyy-MM-dd}";
-                if (string.IsNullOrWhiteSpace(h.Name))
-                {
-                    problems.Add($"{label} has no name");
-                }
-
-                if (h.From > h.To)
-                {
-                    problems.Add($"{label} ends before it starts");
-                }
-
-                if (h.From.Year != year || h.To.Year != year)
-                {
-                    problems.Add($"{label} is outside {year}");
-                }
-            }
-
-            var offDays = holidays.Where(h => h.From <= h.To).SelectMany(Days).ToList();
-            foreach (var day in offDays.GroupBy(d => d).Where(g => g.Count() > 1).Select(g => g.Key))
-            {
-                problems.Add($"{year}: {day:yyyy-MM-dd} is in more than one holiday");
-            }
-
-            var offSet = offDays.ToHashSet();
-            foreach (var day in adjusted)
-            {
-                if (day.Year != year)
-                {
-                    problems.Add($"{year}: adjusted workday {day:yyyy-MM-dd} is outside {year}");
-                }
-
-                if (day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday))
-                {
-                    problems.Add($"{year}: adjusted workday {day:yyyy-MM-dd} is a {day.DayOfWeek}, not a Saturday or Sunday");
-                }
-
-                if (offSet.Contains(day))
-                {
-                    problems.Add($"{year}: adjusted workday {day:yyyy-MM-dd} is inside a holiday");
-                }
-            }
-
-            foreach (var day in adjusted.GroupBy(d => d).Where(g => g.Count() > 1).Select(g => g.Key))
-            {
-                problems.Add($"{year}: adjusted workday {day:yyyy-MM-dd} is listed twice");
-            }
+            var violations = new SmartFactory.Kernel.Violations();
+            if (y.Source is null) violations.Add("source", "the source notice is missing");
+            CalendarRules.Check(violations, year, y.Source ?? new CalendarSource("", "", default, null), y.Source is not null, holidays,
+                holidays.Count, [.. (y.AdjustedWorkdays ?? []).Select((d, i) => (i, d))], today: null);
+            problems.AddRange(violations.Items.Select(v => $"{year}: {v.Field} {v.Description}"));
         }
 
         return problems;
@@ -224,8 +203,7 @@ public sealed class CalendarOutOfRangeException(int year, IReadOnlyList<int> cov
     public IReadOnlyList<int> CoveredYears { get; } = coveredYears;
 
     private static string Describe(int year, IReadOnlyList<int> covered) =>
-        $"The working-day calendar has no data for {year} (it covers {(covered.Count == 0 ? "no years" : string.Join(", ", covered))}). "
-        + $"To add {year}, create services/Notices/SmartFactory.Notices/Data/Calendar/cn-{year}.json from the State Council "
-        + $"General Office notice 国务院办公厅关于{year}年部分节假日安排的通知 (published in the autumn of {year - 1}): "
-        + "year, source (title, document number 国办发明电〔…〕…号, date published), holidays and adjustedWorkdays.";
+        $"The working-day calendar has no data for {year} (it holds {(covered.Count == 0 ? "no years" : string.Join(", ", covered))}). "
+        + $"The province uploads {year} from the State Council General Office notice 国务院办公厅关于{year}年部分节假日安排的通知 "
+        + $"(PUT /api/v1/calendar/{year}); until then the publishing authority may state the period's end date itself (ends_on).";
 }

@@ -21,7 +21,20 @@ internal static class Mapping
         }) },
         PublishedAt = n.PublishedAt is { } published ? Timestamp.FromDateTime(DateTime.SpecifyKind(published, DateTimeKind.Utc)) : null,
         ClosedAt = n.ClosedAt is { } closed ? Timestamp.FromDateTime(DateTime.SpecifyKind(closed, DateTimeKind.Utc)) : null,
-        Version = n.Version,
+        Version = n.Version, EndStatedByPublisher = n.EndStatedByPublisher,
+    };
+
+    public static V1.CalendarYear ToMessage(this Data.StoredCalendarYear y) => new()
+    {
+        Year = y.Data.Year,
+        Source = new V1.CalendarSource
+        {
+            DocumentNumber = y.Data.Source.DocumentNumber, PublishedOn = Iso(y.Data.Source.PublishedOn), Url = y.Data.Source.Url ?? "",
+            Title = y.Data.Source.Title,
+        },
+        Holidays = { y.Data.Holidays.Select(h => new V1.CalendarHoliday { Name = h.Name, From = Iso(h.From), To = Iso(h.To) }) },
+        AdjustedWorkdays = { y.Data.AdjustedWorkdays.Select(Iso) }, Origin = SnakeCase.Name(y.Origin), UploadedBy = y.UploadedByName ?? "",
+        StoredAt = Timestamp.FromDateTime(DateTime.SpecifyKind(y.StoredAt, DateTimeKind.Utc)), Version = y.Version,
     };
 
     public static V1.Objection ToMessage(this Objection o) => new()

@@ -23,7 +23,7 @@ public sealed class NoticesOptions
 
 /// <summary>smartfactory.notices.v1.NoticesService.</summary>
 public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleService.LifecycleServiceClient registry, NoticeCloser closer, ObjectionRateLimit rateLimit,
-    IOptions<NoticesOptions> options, TimeProvider time, Domain.WorkingDayCalendar calendar)
+    IOptions<NoticesOptions> options, TimeProvider time, CalendarCache calendars, CalendarStore calendarStore)
     : Contracts.Notices.V1.NoticesService.NoticesServiceBase
 {
     public override async Task<Notice> CreateNotice(CreateNoticeRequest request, ServerCallContext context)
@@ -31,6 +31,7 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
         var caller = context.Caller();
         var violations = new Violations();
         var startsOn = violations.Date("starts_on", request.StartsOn, required: false);
+        var endsOn = violations.Date("ends_on", request.EndsOn, required: false);
         var ids = request.ApplicationIds.Select(id => id.Trim()).ToList();
         var duplicates = ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         // What can be checked without the registry first: each id costs two registry calls below.
@@ -54,8 +55,10 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
         foreach (var id in listed) violations.Add("application_ids", $"'{id}' is already listed by a notice published and not yet closed");
         violations.ThrowIfAny();
 
+        // Counted on the calendar as the store holds it now: a year the province uploaded a moment ago on another replica included.
+        var calendar = (await calendars.CurrentAsync(context.CancellationToken)).Calendar;
         var notice = Domain.Notice.Draft(caller, request.Title, items, duplicates, startsOn, request.LengthWorkingDays,
-            options.Value.DefaultLengthWorkingDays, calendar, time.Today(), Guid.CreateVersion7(), Now());
+            options.Value.DefaultLengthWorkingDays, calendar, time.Today(), Guid.CreateVersion7(), Now(), endsOn);
         Domain.RoundDeadline.EnsureEndsInTime(notice.EndsOn, deadlines);
         await store.InsertNoticeAsync(caller, notice, context.CancellationToken);
         return notice.ToMessage();
@@ -171,6 +174,31 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
                 FiledAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.SpecifyKind(f.FiledAt, DateTimeKind.Utc)),
             }) },
         };
+    }
+
+    /// <summary>Public: the holidays are public information. The province also hears what the calendar is missing.</summary>
+    public override async Task<ListCalendarYearsResponse> ListCalendarYears(ListCalendarYearsRequest request, ServerCallContext context)
+    {
+        var snapshot = await calendars.CurrentAsync(context.CancellationToken);
+        var response = new ListCalendarYearsResponse { Years = { snapshot.Years.Select(y => y.ToMessage()) } };
+        if (OptionalCaller(context)?.Role == Role.Province)
+            response.Warnings.Add(Domain.CalendarRules.Warnings([.. snapshot.Calendar.Years], time.Today()));
+        return response;
+    }
+
+    /// <summary>
+    /// The province (省经信厅) uploads or replaces a year from the State Council's notice; nobody else may. Notices keep
+    /// the end they were drafted with (Domain.Notice.EndsOn): a replaced year moves no period already counted.
+    /// </summary>
+    public override async Task<CalendarYear> PutCalendarYear(PutCalendarYearRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        if (caller.Role != Role.Province) throw new ForbiddenException("only the province uploads the working-day calendar");
+        var source = request.Source ?? new CalendarSource();
+        var year = Domain.CalendarRules.ParseUpload(request.Year, source.Title, source.DocumentNumber, source.PublishedOn, source.Url,
+            [.. request.Holidays.Select(h => ((string?)h.Name, (string?)h.From, (string?)h.To))], [.. request.AdjustedWorkdays], time.Today());
+        var (_, after) = await calendarStore.PutAsync(caller, year, request.ExpectedVersion, Now(), context.CancellationToken);
+        return after.ToMessage();
     }
 
     /// <summary>The application as an item of a notice, with its round's deadline in force; null unless it awaits publicity in scope.</summary>
