@@ -61,6 +61,7 @@ public static class Extensions
         app.MapRegistryApi();
         app.MapLifecycleApi();
         app.MapNoticesApi();
+        app.MapDossierApi();
         app.MapPlatformGrpc();
         app.MapReverseProxy(proxy => proxy.Use(GrpcRoutes.RefuseInvalidTokens));
         app.MapGet("/", () => Results.Content(Portal.Home, "text/html; charset=utf-8")).ExcludeFromDescription();

@@ -33,6 +33,8 @@ public class RoleMatrixTests(GatewayFixture fixture, ITestOutputHelper output) :
         "notices" => records.NoticeId,
         "objections" => records.ObjectionId,
         "evidence" => records.EvidenceId,
+        "files" => records.DossierFileId,
+        "narratives" => "2025-20",
         _ => throw new InvalidOperationException($"a route names a record of '{collection}': say here which of the records it is"),
     };
 
@@ -122,7 +124,8 @@ public class RoleMatrixTests(GatewayFixture fixture, ITestOutputHelper output) :
     /// <summary>What a caller of another scope must never see, on this route.</summary>
     private static IEnumerable<string> Secrets(CityRecords records, OpenApiRoute route)
     {
-        string[] always = [records.EnterpriseId, records.FactoryId, records.CreditCode, records.RecognitionId, records.ObjectionId, records.EvidenceId];
+        string[] always = [records.EnterpriseId, records.FactoryId, records.CreditCode, records.RecognitionId, records.ObjectionId, records.EvidenceId,
+            records.DossierFileId];
         // A published notice shows its items' applications, enterprises and factories to anyone: that is the publicity.
         return route.Template.StartsWith("/api/v1/notices", StringComparison.Ordinal) && !route.Template.Contains("objections")
             ? always : [.. always, records.ApplicationId, records.EnterpriseName, records.FactoryName];

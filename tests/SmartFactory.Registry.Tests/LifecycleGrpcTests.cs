@@ -326,13 +326,18 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         return await registry.Call<CreateCampaignRequest, Campaign>("CreateCampaign", request, level >= Level.Excellent ? registry.Ministry : registry.Province);
     }
 
-    private Task<Application> Draft(Enterprise owner, Factory factory, Campaign campaign) =>
-        registry.Call<SaveApplicationRequest, Application>("SaveApplication", new()
+    /// <summary>A draft ready to submit: the form whole, and its dossier complete.</summary>
+    private async Task<Application> Draft(Enterprise owner, Factory factory, Campaign campaign)
+    {
+        var draft = await registry.Call<SaveApplicationRequest, Application>("SaveApplication", new()
         {
             CampaignId = campaign.Id, FactoryId = factory.Id,
             Maturity = new Maturity { Level = 4, AssessedOn = BusinessDates.Iso(Today.AddDays(-30)), CertificateRef = "SA-" + factory.Id[..8] },
             CatalogEdition = "2025", ScenarioIds = { AllAreas }, Kpis = { new KpiValue { KpiId = "K01", Value = 92.5 } }, TruthfulnessDeclared = true,
         }, registry.EnterpriseToken(owner.CreditCode));
+        await Dossiers.CompleteAsync(registry.Invoker, draft.Id, AllAreas, registry.EnterpriseToken(owner.CreditCode));
+        return draft;
+    }
 
     private async Task<Application> Approve(Enterprise owner, Factory factory, Level level)
     {

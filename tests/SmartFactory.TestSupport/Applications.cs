@@ -36,6 +36,7 @@ public static class Applications
             CampaignId = campaign.Id, FactoryId = factory.Id, CatalogEdition = "2025", ScenarioIds = { "2025-20" }, TruthfulnessDeclared = true,
             Maturity = new Maturity { Level = 2, AssessedOn = $"{today.AddDays(-30):yyyy-MM-dd}", CertificateRef = "SA-" + code[^6..] },
         }, enterprise);
+        await Dossiers.CompleteAsync(registry, draft.Id, ["2025-20"], enterprise);
         var submitted = await Call<SubmitApplicationRequest, Application>(registry, "SubmitApplication",
             new() { Id = draft.Id, ExpectedVersion = draft.Version }, enterprise);
         var approved = await Call<ReviewApplicationRequest, Application>(registry, "ReviewApplication",
