@@ -35,7 +35,8 @@ public static class Evidence
     public static string Describe(IReadOnlyList<EvidenceType> allowed)
     {
         var names = allowed.Select(t => t.ToString().ToUpperInvariant()).ToList();
-        return names.Count == 1 ? $"a {names[0]} file" : $"a {string.Join(", ", names[..^1])} or {names[^1]} file";
+        var article = "AEFHILMNORSX".Contains(names[0][0]) ? "an" : "a"; // as the letters are spoken: an XLSX, a PDF
+        return names.Count == 1 ? $"{article} {names[0]} file" : $"{article} {string.Join(", ", names[..^1])} or {names[^1]} file";
     }
 
     /// <summary>
