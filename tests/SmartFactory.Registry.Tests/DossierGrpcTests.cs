@@ -78,6 +78,10 @@ public class DossierGrpcTests(RegistryFixture registry) : IClassFixture<Registry
         Assert.Equal(["subject", "file.file_name", "file.content"], wrong.FieldViolations.Select(v => v.Field));
         var kindless = await AssertStatus(StatusCode.InvalidArgument, () => Upload(new() { ApplicationId = draft.Id, FileName = "a.pdf", Content = ByteString.CopyFrom(Dossiers.Pdf()) }, enterprise));
         Assert.Equal("kind", kindless.FieldViolations.Single().Field);
+        var shapeless = await AssertStatus(StatusCode.InvalidArgument, () => Upload(new() { ApplicationId = "x" }, enterprise));
+        Assert.Equal(["application_id", "kind"], shapeless.FieldViolations.Select(v => v.Field));
+        var download = await AssertStatus(StatusCode.InvalidArgument, () => Download("x", "y", enterprise));
+        Assert.Equal(["application_id", "file_id"], download.FieldViolations.Select(v => v.Field));
         var ids = await AssertStatus(StatusCode.InvalidArgument, () => registry.Call<DeleteDossierFileRequest, DeleteDossierFileResponse>("DeleteDossierFile",
             new() { ApplicationId = "x", FileId = "y" }, enterprise));
         Assert.Equal(["application_id", "file_id"], ids.FieldViolations.Select(v => v.Field));

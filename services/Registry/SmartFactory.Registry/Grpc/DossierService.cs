@@ -28,12 +28,16 @@ public sealed class DossierService(DossierStore dossiers, LifecycleStore lifecyc
     public override async Task<DossierFile> UploadDossierFile(UploadDossierFileRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
+        var violations = new Violations();
+        if (!Guid.TryParse(request.ApplicationId, out _)) violations.Add("application_id", "must be a UUID");
+        var kind = request.Kind.ToDomain();
+        if (kind is null) violations.Add("kind", $"must be one of {DossierMapping.Kinds}");
+        violations.ThrowIfAny(); // the rest of the request is checked against the application, once it is known to be in scope
         var application = await Readable(caller, request.ApplicationId, "application_id", context.CancellationToken);
-        var kind = request.Kind.ToDomain() ?? throw new ValidationException([new FieldViolation("kind", $"must be one of {DossierMapping.Kinds}")]);
-        Domain.DossierAccess.CheckChange(caller, application, kind);
+        Domain.DossierAccess.CheckChange(caller, application, kind!.Value);
         var content = request.Content.ToByteArray();
         var dossier = await dossiers.GetAsync(application.Id, context.CancellationToken);
-        var (file, replaces) = Domain.DossierFiles.Upload(application, dossier, kind, request.Subject,
+        var (file, replaces) = Domain.DossierFiles.Upload(application, dossier, kind.Value, request.Subject,
             new EvidenceUpload(request.FileName, request.ContentType, content), caller, Now());
         await dossiers.UploadAsync(caller, application, file, content, replaces, context.CancellationToken);
         return file.ToMessage();
@@ -63,8 +67,8 @@ public sealed class DossierService(DossierStore dossiers, LifecycleStore lifecyc
     public override async Task<DossierFileContent> DownloadDossierFile(DownloadDossierFileRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
+        var fileId = Ids(request.ApplicationId, request.FileId);
         var application = await Readable(caller, request.ApplicationId, "application_id", context.CancellationToken);
-        var fileId = Id(request.FileId, "file_id");
         var (file, content) = await dossiers.DownloadAsync(caller, application.Id, fileId, context.CancellationToken)
             ?? throw new NotFoundException($"file {request.FileId} not found");
         return new DossierFileContent { Info = file.ToMessage(), Content = ByteString.CopyFrom(content) };
@@ -81,13 +85,21 @@ public sealed class DossierService(DossierStore dossiers, LifecycleStore lifecyc
 
     private async Task<(Domain.Application, Domain.DossierFile)> FileInScope(CallerScope caller, string applicationId, string fileId, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(applicationId, out _) | !Guid.TryParse(fileId, out var id))
-            throw new ValidationException([.. new[] { ("application_id", applicationId), ("file_id", fileId) }
-                .Where(f => !Guid.TryParse(f.Item2, out _)).Select(f => new FieldViolation(f.Item1, "must be a UUID"))]);
+        var id = Ids(applicationId, fileId);
         var application = await Readable(caller, applicationId, "application_id", cancellationToken);
         var file = (await dossiers.GetAsync(application.Id, cancellationToken)).Files.FirstOrDefault(f => f.File.Id == id)
             ?? throw new NotFoundException($"file {fileId} not found");
         return (application, file);
+    }
+
+    /// <summary>Both ids of a file's request, each wrong one named; answers the file's.</summary>
+    private static Guid Ids(string applicationId, string fileId)
+    {
+        var violations = new Violations();
+        if (!Guid.TryParse(applicationId, out _)) violations.Add("application_id", "must be a UUID");
+        if (!Guid.TryParse(fileId, out var id)) violations.Add("file_id", "must be a UUID");
+        violations.ThrowIfAny();
+        return id;
     }
 
     private static Guid Id(string value, string field) => Guid.TryParse(value, out var id)
