@@ -217,6 +217,80 @@ def accept_submissions_today(campaigns):
     return all(c["status"] == "open" and c["submissionOpensOn"] <= TODAY.isoformat() <= c["submissionClosesOn"] for c in campaigns.values())
 
 
+def upload_dossier(token, application):
+    """A full dossier (申报材料, 003 第十七条) for an application about to be submitted: the dossier PDF, the commitment
+    letter, the lists of key equipment and industrial software (XLSX), and per scenario a narrative and an evidence PDF.
+    The files are made here, small but valid: a one-page PDF with its cross-reference table, a workbook of the minimal
+    OOXML parts. Uploads replace or add, so a second run adds evidence again only for applications it submits again."""
+    import io
+    import uuid
+    import zipfile
+
+    def pdf(title):
+        text = f"BT /F1 18 Tf 72 720 Td ({title}) Tj ET".encode()
+        objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                   b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+                   b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text), b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+        out, offsets = bytearray(b"%PDF-1.4\n"), []
+        for number, body in enumerate(objects, 1):
+            offsets.append(len(out))
+            out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+        xref = len(out)
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+        out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+        return bytes(out)
+
+    def xlsx(header):
+        main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+        rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+        parts = {
+            "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+                '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+            "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+            "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+            "xl/_rels/workbook.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+            "xl/worksheets/sheet1.xml": f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>' + "".join(
+                f'<row r="{r}">' + "".join(f'<c r="{chr(65 + c)}{r}" t="inlineStr"><is><t>{v}</t></is></c>' for c, v in enumerate(row)) + "</row>"
+                for r, row in enumerate([header, ["示例一", "某供应商", "1"], ["示例二", "某供应商", "2"]], 1)) + "</sheetData></worksheet>",
+        }
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, text in parts.items():
+                archive.writestr(name, text)
+        return buffer.getvalue()
+
+    def upload(kind, name, content, content_type, subject=""):
+        boundary = uuid.uuid4().hex
+        fields = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in (("kind", kind), ("subject", subject))]
+        head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                f"Content-Type: {content_type}\r\n\r\n").encode()
+        request = urllib.request.Request(f"{GATEWAY}/api/v1/applications/{application['id']}/dossier/files", method="POST",
+                                         data=b"".join(fields) + head + content + f"\r\n--{boundary}--\r\n".encode())
+        request.add_header("Authorization", "Bearer " + token)
+        request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            sys.exit(f"uploading {name} failed: {error.code} {error.read().decode(errors='replace')}")
+
+    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    upload("dossier", "申报书.pdf", pdf("Smart factory application dossier"), "application/pdf")
+    upload("commitment_letter", "承诺书（盖章）.pdf", pdf("Commitment letter, signed and sealed"), "application/pdf")
+    upload("equipment_list", "关键设备清单.xlsx", xlsx(["设备名称", "供应商", "数量"]), xlsx_type)
+    upload("software_list", "工业软件清单.xlsx", xlsx(["软件名称", "供应商", "版本"]), xlsx_type)
+    for scenario in application["scenarioIds"]:
+        expect(200, "PUT", f"/api/v1/applications/{application['id']}/dossier/narratives/{scenario}", token, {
+            "currentState": "人工排产、纸质记录，设备数据分散", "painPoints": "交付周期长，质量问题追溯困难",
+            "solution": "设备联网与数据采集，部署MES、APS，质量数据全流程追溯", "equipmentAndSoftware": "数控加工中心、工业机器人；MES、APS、QMS",
+            "suppliers": "省内智能制造系统解决方案供应商（演示）", "results": "关键设备数控化率提升至92%，生产效率提升18%，不良品率下降25%"})
+        upload("scenario_evidence", f"场景{scenario}佐证材料.pdf", pdf(f"Scenario {scenario} evidence"), "application/pdf", scenario)
+
+
 class Journey:
     """One factory's way through the lifecycle, each step a REST call by the role that takes it."""
 
@@ -240,6 +314,7 @@ class Journey:
 
     def submit(self, level):
         application = self.draft(level)
+        upload_dossier(self.enterprise, application)
         return expect(200, "POST", f"/api/v1/applications/{application['id']}/submit", self.enterprise,
                       {"expectedVersion": application["version"]})
 

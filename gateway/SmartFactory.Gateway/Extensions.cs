@@ -62,6 +62,7 @@ public static class Extensions
         app.MapLifecycleApi();
         app.MapNoticesApi();
         app.MapCalendarApi();
+        app.MapDossierApi();
         app.MapPlatformGrpc();
         app.MapReverseProxy(proxy => proxy.Use(GrpcRoutes.RefuseInvalidTokens));
         app.MapGet("/", () => Results.Content(Portal.Home, "text/html; charset=utf-8")).ExcludeFromDescription();

@@ -59,6 +59,33 @@ public class DevUpTests(DevPlatform platform) : IClassFixture<DevPlatform>
     }
 
     [Fact]
+    public async Task The_demos_submitted_application_carries_a_full_dossier_its_city_downloads_and_the_public_cannot_see()
+    {
+        var enterprise = await DevToken(new { role = "enterprise", creditCode = "91420600MA49B2C7XH" }); // 襄阳精密轴承: submitted
+        async Task<HttpResponseMessage> Get(string path, string? token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return await platform.Http.SendAsync(request);
+        }
+        var applications = await (await Get("/api/v1/applications?status=submitted", enterprise)).Content.ReadFromJsonAsync<JsonElement>();
+        var id = Assert.Single(applications.GetProperty("items").EnumerateArray()).GetProperty("id").GetString();
+        var dossier = await (await Get($"/api/v1/applications/{id}/dossier", enterprise)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Empty(dossier.GetProperty("missing").EnumerateArray());
+        var kinds = dossier.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("kind").GetString()).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "dossier", "commitment_letter", "equipment_list", "software_list", "scenario_evidence" }, kinds);
+        Assert.Contains(dossier.GetProperty("files").EnumerateArray(), f => f.GetProperty("contentType").GetString()!.Contains("spreadsheetml"));
+
+        var pdf = dossier.GetProperty("files").EnumerateArray().First(f => f.GetProperty("kind").GetString() == "dossier");
+        var download = await Get($"/api/v1/applications/{id}/dossier/files/{pdf.GetProperty("id").GetString()}",
+            await DevToken(new { role = "city", region = "420600" }));
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(await download.Content.ReadAsByteArrayAsync()));
+        Assert.Equal(pdf.GetProperty("sha256").GetString(), download.Headers.GetValues("X-Content-SHA256").Single());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Get($"/api/v1/applications/{id}/dossier", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task The_public_sees_the_citys_demo_notice_without_a_token()
     {
         // A period reaching a year the working-day calendar lacks (late December 2026 on, until cn-2027.json is added)

@@ -10,16 +10,17 @@ namespace SmartFactory.Gateway.Tests;
 /// <summary>
 /// One city's records, made through the API as their owners make them: an enterprise with a factory in the city, its
 /// basic application approved by the city (so a recognition awaits publicity), a published notice listing it, and an
-/// objection to it with a PDF. The role matrix and the fuzz test reach every route's records through these.
+/// objection to it with a PDF; the application carries a complete dossier. The role matrix and the fuzz test reach every route's records through these.
 /// </summary>
 public sealed record CityRecords(string Region, string CreditCode, string EnterpriseId, string EnterpriseName, string FactoryId, string FactoryName,
-    string CampaignId, string ApplicationId, string RecognitionId, string NoticeId, string ItemId, string ObjectionId, string EvidenceId)
+    string CampaignId, string ApplicationId, string RecognitionId, string NoticeId, string ItemId, string ObjectionId, string EvidenceId,
+    string DossierFileId)
 {
     /// <summary>The objector's identity, which only the publishing authority may see.</summary>
     public const string ObjectorName = "李四", ObjectorPhone = "13900139000";
 
     /// <summary>Every id, for tests that look for any of them in an answer.</summary>
-    public IReadOnlyList<string> Ids => [EnterpriseId, FactoryId, ApplicationId, RecognitionId, NoticeId, ItemId, ObjectionId, EvidenceId];
+    public IReadOnlyList<string> Ids => [EnterpriseId, FactoryId, ApplicationId, RecognitionId, NoticeId, ItemId, ObjectionId, EvidenceId, DossierFileId];
 
     public static async Task<CityRecords> CreateAsync(GatewayFixture fixture, string region)
     {
@@ -32,6 +33,8 @@ public sealed record CityRecords(string Region, string CreditCode, string Enterp
             .GetProperty("name").GetString()!;
         var enterprise = fixture.Enterprise(creditCode);
         var draft = await fixture.Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/applications", enterprise, Form(campaign, factoryId, maturity: 2));
+        await fixture.CompleteDossier(Id(draft), creditCode);
+        var dossierFileId = Id((await fixture.Expect(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/applications/{Id(draft)}/dossier", enterprise)).GetProperty("files")[0]);
         var submitted = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/submit", enterprise,
             new { expectedVersion = Version(draft) });
         var verified = await fixture.VerifyAll(Id(draft), Version(submitted), city);
@@ -59,6 +62,6 @@ public sealed record CityRecords(string Region, string CreditCode, string Enterp
         var objection = (await fixture.Expect(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/notices/{Id(notice)}/objections", city))[0];
 
         return new CityRecords(region, creditCode, enterpriseId, enterpriseName, factoryId, factory.GetProperty("name").GetString()!, campaign, Id(draft), approved.GetProperty("recognitionId").GetString()!,
-            Id(notice), itemId, Id(objection), Id(objection.GetProperty("evidence")[0]));
+            Id(notice), itemId, Id(objection), Id(objection.GetProperty("evidence")[0]), dossierFileId);
     }
 }

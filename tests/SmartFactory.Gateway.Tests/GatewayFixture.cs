@@ -197,6 +197,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         var (creditCode, factory) = await RegisterFactory(region);
         var enterprise = Enterprise(creditCode);
         var draft = await Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/applications", enterprise, Form(campaign, factory, maturity: 2));
+        await CompleteDossier(Id(draft), creditCode);
         var submitted = await Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/submit", enterprise,
             new { expectedVersion = Version(draft) });
         var verified = await VerifyAll(Id(draft), Version(submitted), City(region));
@@ -220,11 +221,21 @@ public sealed class GatewayFixture : IAsyncLifetime
             new { expectedVersion = Version(draft) });
     }
 
+    /// <summary>The scenarios of <see cref="Form"/>.</summary>
+    public static readonly string[] FormScenarios = ["2025-20", "2025-24"];
+
+    /// <summary>The complete dossier submission needs (the form's scenarios unless named), uploaded by the enterprise to the registry.</summary>
+    public async Task CompleteDossier(string applicationId, string creditCode, params string[] scenarioIds)
+    {
+        using var channel = Registry.GrpcChannel();
+        await Dossiers.CompleteAsync(channel.CreateCallInvoker(), applicationId, scenarioIds.Length > 0 ? scenarioIds : FormScenarios, Enterprise(creditCode));
+    }
+
     public static object Form(string campaignId, string factoryId, int maturity) => new
     {
         campaignId, factoryId,
         maturity = new { level = maturity, assessedOn = Today.AddDays(-10).Iso(), certificateRef = "ZNZZ-2026-0042" },
-        catalogEdition = "2025", scenarioIds = new[] { "2025-20", "2025-24" },
+        catalogEdition = "2025", scenarioIds = FormScenarios,
         kpis = new[] { new { kpiId = "K01", value = 85.5 } }, truthfulnessDeclared = true,
         declarations = Declarations, lastYearRevenue = 8600, legalForm = "independent",
     };

@@ -42,6 +42,7 @@ public class LifecycleApiTests(GatewayFixture fixture) : IClassFixture<GatewayFi
             declarations = GatewayFixture.Declarations, lastYearRevenue = 8600, legalForm = "independent",
         });
         Assert.Equal(2, edited.GetProperty("maturity").GetProperty("level").GetInt32());
+        await fixture.CompleteDossier(Id(draft), creditCode, "2025-20", "2025-24", "2025-26");
         var submitted = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(draft)}/submit", enterprise,
             new { expectedVersion = Version(edited) });
         Assert.Equal("submitted", submitted.GetProperty("status").GetString());
@@ -93,6 +94,7 @@ public class LifecycleApiTests(GatewayFixture fixture) : IClassFixture<GatewayFi
 
         // With basic held the draft is accepted; once the basic is revoked, submitting names every broken rule together.
         var application = await fixture.Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/applications", enterprise, Form(basic, factory, maturity: 2));
+        await fixture.CompleteDossier(Id(application), creditCode);
         application = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{Id(application)}/submit", enterprise,
             new { expectedVersion = Version(application) });
         application = await fixture.VerifyAll(Id(application), Version(application), City("420500"));

@@ -36,6 +36,8 @@ public class RoleMatrixTests(GatewayFixture fixture, ITestOutputHelper output) :
         "campaigns" => records.CampaignId,
         "round-windows" => (GatewayFixture.Today.Month <= 3 ? GatewayFixture.Today.Year : GatewayFixture.Today.Year + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
         "calendar" => "2030", // a year, of no one's scope: the calendar is the province's to upload, and public to read
+        "files" => records.DossierFileId,
+        "narratives" => "2025-20",
         _ => throw new InvalidOperationException($"a route names a record of '{collection}': say here which of the records it is"),
     };
 
@@ -131,7 +133,8 @@ public class RoleMatrixTests(GatewayFixture fixture, ITestOutputHelper output) :
     /// <summary>What a caller of another scope must never see, on this route.</summary>
     private static IEnumerable<string> Secrets(CityRecords records, OpenApiRoute route)
     {
-        string[] always = [records.EnterpriseId, records.FactoryId, records.CreditCode, records.RecognitionId, records.ObjectionId, records.EvidenceId];
+        string[] always = [records.EnterpriseId, records.FactoryId, records.CreditCode, records.RecognitionId, records.ObjectionId, records.EvidenceId,
+            records.DossierFileId];
         // A published notice shows its items' applications, enterprises and factories to anyone: that is the publicity.
         return route.Template.StartsWith("/api/v1/notices", StringComparison.Ordinal) && !route.Template.Contains("objections")
             ? always : [.. always, records.ApplicationId, records.EnterpriseName, records.FactoryName];

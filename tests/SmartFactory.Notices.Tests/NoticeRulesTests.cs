@@ -70,7 +70,7 @@ public class NoticeRulesTests
     [InlineData(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00 }, "image/png")]
     [InlineData(new byte[] { 0x4D, 0x5A, 0x90, 0x00 }, null)]
     [InlineData(new byte[] { 0x47, 0x49, 0x46, 0x38 }, null)]
-    public void Evidence_is_typed_by_its_content(byte[] content, string? type) => Assert.Equal(type, Objection.Sniff(content));
+    public void Evidence_is_typed_by_its_content(byte[] content, string? type) => Assert.Equal(type, Evidence.Sniff(content) is { } sniffed ? Evidence.ContentType(sniffed) : null);
 
     [Fact]
     public void Control_characters_in_an_objection_are_wrong_fields()

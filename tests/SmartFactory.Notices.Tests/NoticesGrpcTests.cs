@@ -17,6 +17,7 @@ using SmartFactory.ServiceDefaults;
 using SmartFactory.TestSupport;
 using static SmartFactory.TestSupport.GrpcTesting;
 using Domain = SmartFactory.Notices.Domain;
+using EvidenceFile = SmartFactory.Contracts.Notices.V1.EvidenceFile;
 
 namespace SmartFactory.Notices.Tests;
 

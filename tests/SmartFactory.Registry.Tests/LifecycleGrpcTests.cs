@@ -399,35 +399,21 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         return (owner, await registry.RegisterFactory(registry.Province, owner, region));
     }
 
-    /// <summary>
-    /// The round open today: the factory's city's basic round inside the province's window, the province's advanced round
-    /// (complete by 30 June), or the ministry's round; each made when missing.
-    /// </summary>
-    private async Task<Campaign> CampaignFor(Level level, string region = "420100")
-    {
-        if (level == Level.Basic) return await Applications.BasicRoundAsync(registry.Invoker, registry.Issuer, region, Today);
-        var year = level == Level.Advanced && Today.Month > 6 ? Today.Year + 1 : Today.Year;
-        var existing = (await registry.Call<ListCampaignsRequest, ListCampaignsResponse>("ListCampaigns", new() { Year = year }, registry.Province))
-            .Campaigns.SingleOrDefault(c => c.Level == level);
-        if (existing is not null) return existing;
-        var request = new CreateCampaignRequest
-        {
-            Level = level, Year = year, SubmissionOpensOn = BusinessDates.Iso(Today.AddDays(-10)),
-            SubmissionClosesOn = BusinessDates.Iso(level == Level.Advanced ? new DateOnly(year, 6, 30) : Today.AddDays(30)),
-            DecisionDueOn = level == Level.Advanced ? "" : BusinessDates.Iso(Today.AddDays(90)),
-        };
-        if (level == Level.Advanced) request.Quotas.Add(new[] { "420100", "420200", "420500", "420600", "421000", "421100" }.Select(r => new Quota { RegionCode = r, Count = 20 }));
-        if (level >= Level.Excellent) request.Quotas.Add(new Quota { RegionCode = "420000", Count = 20 });
-        return await registry.Call<CreateCampaignRequest, Campaign>("CreateCampaign", request, level >= Level.Excellent ? registry.Ministry : registry.Province);
-    }
+    private Task<Campaign> CampaignFor(Level level, string region = "420100") =>
+        Applications.RoundAsync(registry.Invoker, registry.Issuer, level, region, Today);
 
-    private Task<Application> Draft(Enterprise owner, Factory factory, Campaign campaign) =>
-        registry.Call<SaveApplicationRequest, Application>("SaveApplication", Applications.WithForm(new()
+    /// <summary>A draft ready to submit: the form whole, and its dossier complete.</summary>
+    private async Task<Application> Draft(Enterprise owner, Factory factory, Campaign campaign)
+    {
+        var draft = await registry.Call<SaveApplicationRequest, Application>("SaveApplication", Applications.WithForm(new()
         {
             CampaignId = campaign.Id, FactoryId = factory.Id,
             Maturity = new Maturity { Level = 4, AssessedOn = BusinessDates.Iso(Today.AddDays(-30)), CertificateRef = "SA-" + factory.Id[..8] },
             CatalogEdition = "2025", ScenarioIds = { AllAreas }, Kpis = { new KpiValue { KpiId = "K01", Value = 92.5 } },
         }), registry.EnterpriseToken(owner.CreditCode));
+        await Dossiers.CompleteAsync(registry.Invoker, draft.Id, AllAreas, registry.EnterpriseToken(owner.CreditCode));
+        return draft;
+    }
 
     /// <summary>
     /// Submitted and taken through its reviews: approved by its recognizer (basic, advanced), or recommended by the

@@ -18,8 +18,6 @@ public sealed class RegistryFixture : IAsyncLifetime
     private GrpcChannel channel = null!;
     private CallInvoker client = null!;
 
-    public CallInvoker Invoker => client;
-
     public async Task InitializeAsync()
     {
         await Issuer.InitializeAsync();
@@ -39,9 +37,11 @@ public sealed class RegistryFixture : IAsyncLifetime
         await Issuer.DisposeAsync();
     }
 
+    public CallInvoker Invoker => client;
+
     public Task<TResponse> Call<TRequest, TResponse>(string method, TRequest request, string? token)
         where TRequest : class, IMessage<TRequest>, new() where TResponse : class, IMessage<TResponse>, new() =>
-        client.Unary<TRequest, TResponse>(GrpcTesting.Find(method, RegistryService.Descriptor, LifecycleService.Descriptor), request, token);
+        client.Unary<TRequest, TResponse>(GrpcTesting.Find(method, RegistryService.Descriptor, LifecycleService.Descriptor, DossierService.Descriptor), request, token);
 
     /// <summary>Runs the daily lifecycle job now, as the scheduled one would on the clock's date.</summary>
     public Task<int> RunDailyJob() =>

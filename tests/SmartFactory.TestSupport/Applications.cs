@@ -31,6 +31,7 @@ public static class Applications
             ScenarioIds = { campaign.CatalogEdition == "2025" ? "2025-20" : "2024-09" },
             Maturity = new Maturity { Level = 2, AssessedOn = $"{today.AddDays(-30):yyyy-MM-dd}", CertificateRef = "SA-" + code[^6..] },
         }), enterprise);
+        await Dossiers.CompleteAsync(registry, draft.Id, [.. draft.ScenarioIds], enterprise);
         var submitted = await Call<SubmitApplicationRequest, Application>(registry, "SubmitApplication",
             new() { Id = draft.Id, ExpectedVersion = draft.Version }, enterprise);
         var city = issuer.Token("city", region);
@@ -59,6 +60,31 @@ public static class Applications
             {
                 Level = Level.Basic, Year = year, SubmissionOpensOn = $"{opens:yyyy-MM-dd}", SubmissionClosesOn = window.CompleteBy,
             }, issuer.Token("city", region));
+    }
+
+    /// <summary>
+    /// The round of the level open on <paramref name="today"/>: the city's basic round (<see cref="BasicRoundAsync"/>), the
+    /// province's advanced round (complete by the 30 June to come, 003 第十二条, with quotas for the cities), or the ministry's
+    /// round of excellent or leading (a quota for the province); each made when missing.
+    /// </summary>
+    public static async Task<Campaign> RoundAsync(CallInvoker registry, TestIssuer issuer, Level level, string region, DateOnly today)
+    {
+        if (level == Level.Basic) return await BasicRoundAsync(registry, issuer, region, today);
+        var year = level == Level.Advanced && today.Month > 6 ? today.Year + 1 : today.Year;
+        var province = issuer.Token("province", "420000");
+        var existing = (await Call<ListCampaignsRequest, ListCampaignsResponse>(registry, "ListCampaigns", new() { Year = year }, province))
+            .Campaigns.SingleOrDefault(c => c.Level == level);
+        if (existing is not null) return existing;
+        var request = new CreateCampaignRequest
+        {
+            Level = level, Year = year, SubmissionOpensOn = $"{today.AddDays(-10):yyyy-MM-dd}",
+            SubmissionClosesOn = level == Level.Advanced ? $"{year}-06-30" : $"{today.AddDays(30):yyyy-MM-dd}",
+            DecisionDueOn = level == Level.Advanced ? "" : $"{today.AddDays(90):yyyy-MM-dd}",
+        };
+        if (level == Level.Advanced) request.Quotas.Add(new[] { "420100", "420200", "420500", "420600", "421000", "421100" }.Select(r => new Quota { RegionCode = r, Count = 20 }));
+        else request.Quotas.Add(new Quota { RegionCode = "420000", Count = 20 });
+        return await Call<CreateCampaignRequest, Campaign>(registry, "CreateCampaign", request,
+            level >= Level.Excellent ? issuer.Token("ministry", "000000") : province);
     }
 
     /// <summary>The basic-requirements checklist all declared met, with last year's revenue and the legal form.</summary>

@@ -1,3 +1,4 @@
+global using DossierClient = SmartFactory.Contracts.Registry.V1.DossierService.DossierServiceClient;
 global using LifecycleClient = SmartFactory.Contracts.Registry.V1.LifecycleService.LifecycleServiceClient;
 global using NoticesClient = SmartFactory.Contracts.Notices.V1.NoticesService.NoticesServiceClient;
 global using RegistryClient = SmartFactory.Contracts.Registry.V1.RegistryService.RegistryServiceClient;
@@ -16,10 +17,14 @@ public static class Clients
     /// <summary>What the notices service accepts in one message: an objection with five evidence files of 10 MiB.</summary>
     public const int MaxNoticesMessageBytes = 60 * 1024 * 1024;
 
+    /// <summary>What the registry's dossier service takes and answers in one message: a 20 MiB file and its fields.</summary>
+    public const int MaxDossierMessageBytes = 21 * 1024 * 1024;
+
     public static IServiceCollection AddServiceClients(this IServiceCollection services)
     {
         services.AddServiceClient<RegistryClient>(GatewaySettings.RegistryCluster, RegistryService.Descriptor);
         services.AddServiceClient<LifecycleClient>(GatewaySettings.RegistryCluster, LifecycleService.Descriptor);
+        services.AddServiceClient<DossierClient>(GatewaySettings.RegistryCluster, DossierService.Descriptor, MaxDossierMessageBytes);
         services.AddTransient<ClientAddressHandler>();
         // Evidence files come back whole (up to 10 MiB each): the default 4 MiB would refuse them.
         services.AddServiceClient<NoticesClient>(GatewaySettings.NoticesCluster, NoticesService.Descriptor, MaxNoticesMessageBytes)

@@ -19,6 +19,7 @@ public static class GrpcRoutes
     [
         (GatewaySettings.RegistryCluster, RegistryService.Descriptor),
         (GatewaySettings.RegistryCluster, LifecycleService.Descriptor),
+        (GatewaySettings.RegistryCluster, DossierService.Descriptor),
         (GatewaySettings.NoticesCluster, NoticesService.Descriptor),
     ];
 

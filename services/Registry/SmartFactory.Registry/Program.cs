@@ -7,13 +7,15 @@ using Contract = SmartFactory.Contracts.Registry.V1;
 if (args is [SourceCheck.Command, .. var sources]) { Environment.ExitCode = SourceCheck.Run(sources, Console.Out); return; }
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults(RegistrySettings.Schema, Contract.RegistryService.Descriptor, Contract.LifecycleService.Descriptor);
+builder.AddServiceDefaults(RegistrySettings.Schema, Contract.RegistryService.Descriptor, Contract.LifecycleService.Descriptor,
+    Contract.DossierService.Descriptor);
 builder.AddRegistryServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapGrpcService<RegistryService>();
 app.MapGrpcService<LifecycleService>();
+app.MapGrpcService<DossierService>();
 
 await app.RunServiceAsync(args);
 

@@ -38,6 +38,9 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Objections' evidence, in the shared store's shape (0001_notices.sql), owned by the objection.</summary>
+    private static readonly EvidenceTable Evidence = new("evidence", "objection_id");
+
     private const string NoticeColumns = """
         id, title, level, authority_role as AuthorityRole, authority_region as AuthorityRegion, status, starts_on as StartsOn,
         length_working_days as LengthWorkingDays, ends_on as EndsOn, published_at as PublishedAt, closed_at as ClosedAt, version,
@@ -233,11 +236,7 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
             await transaction.RollbackAsync(cancellationToken);
             return (await GetObjectionAsync(first, cancellationToken))!;
         }
-        await connection.ExecuteAsync(new CommandDefinition("""
-            insert into evidence (id, objection_id, file_name, content_type, size, sha256, content)
-            values (@Id, @ObjectionId, @FileName, @ContentType, @Size, @Sha256, @Content)
-            """, objection.Evidence.Select((e, i) => new { e.Id, ObjectionId = objection.Id, e.FileName, e.ContentType, e.Size, e.Sha256, uploads[i].Content }),
-            transaction, cancellationToken: cancellationToken));
+        await Evidence.InsertAsync(transaction, objection.Id, objection.Evidence.Select((e, i) => (e, uploads[i].Content)), cancellationToken);
         // The audit names the objector: it is read by officials only, like the objection itself.
         await audit.WriteAsync(transaction, "public", objection.ObjectorName, "public", "", "objection.filed", "objection", objection.Id.ToString(), null,
             objection, cancellationToken);
@@ -271,10 +270,7 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
     public async Task<(EvidenceFile Info, byte[] Content)?> GetEvidenceAsync(Guid objectionId, Guid evidenceId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<(Guid Id, string FileName, string ContentType, long Size, string Sha256, byte[] Content)>(new CommandDefinition("""
-            select id, file_name, content_type, size, sha256, content from evidence where objection_id = @objectionId and id = @evidenceId
-            """, new { objectionId, evidenceId }, cancellationToken: cancellationToken));
-        return row.Content is null ? null : (new EvidenceFile(row.Id, row.FileName, row.ContentType, row.Size, row.Sha256), row.Content);
+        return await Evidence.ReadAsync(connection, objectionId, evidenceId, cancellationToken);
     }
 
     // ----- outbox
@@ -350,11 +346,9 @@ public sealed class NoticesStore(NpgsqlDataSource dataSource, AuditWriter audit)
                 o.filed_at as FiledAt, o.resolved_at as ResolvedAt, o.version
             from objections o where {condition} order by o.filed_at, o.id
             """, parameters, cancellationToken: cancellationToken))).ToList();
-        var evidence = (await connection.QueryAsync<(Guid ObjectionId, Guid Id, string FileName, string ContentType, long Size, string Sha256)>(new CommandDefinition(
-            "select objection_id, id, file_name, content_type, size, sha256 from evidence where objection_id = any(@ids) order by id",
-            new { ids = rows.Select(r => r.Id).ToArray() }, cancellationToken: cancellationToken))).ToLookup(e => e.ObjectionId);
+        var evidence = await Evidence.ListAsync(connection, [.. rows.Select(r => r.Id)], cancellationToken);
         return [.. rows.Select(r => new Objection(r.Id, r.ReceiptNumber, r.NoticeId, r.ItemId, r.ObjectorName, r.ContactPhone, r.Organisation,
-            r.Grounds, [.. evidence[r.Id].Select(e => new EvidenceFile(e.Id, e.FileName, e.ContentType, e.Size, e.Sha256))], SnakeCase.Parse<ObjectionStatus>(r.Status),
+            r.Grounds, [.. evidence[r.Id]], SnakeCase.Parse<ObjectionStatus>(r.Status),
             r.ResolutionReason, r.FiledAt, r.ResolvedAt, r.Version))];
     }
 

@@ -4,11 +4,6 @@ using SmartFactory.Kernel;
 
 namespace SmartFactory.Notices.Domain;
 
-/// <summary>A file an objector sends; its type is what its first bytes say, not what its name or header claims.</summary>
-public sealed record EvidenceUpload(string? FileName, string? ContentType, byte[] Content);
-
-public sealed record EvidenceFile(Guid Id, string FileName, string ContentType, long Size, string Sha256);
-
 /// <summary>An objection awaits the authority's decision, which upholds or dismisses it.</summary>
 public enum ObjectionStatus { Pending, Upheld, Dismissed }
 
@@ -64,38 +59,14 @@ public sealed partial record Objection(
     /// <summary>Receipts look like YY-20261122-4821: a prefix for objections, the filing date, and a random part.</summary>
     public static string NewReceiptNumber(DateOnly today) => $"YY-{today:yyyyMMdd}-{RandomNumberGenerator.GetInt32(0, 1_000_000):D6}";
 
+    /// <summary>Objections take PDF, JPEG and PNG only: scans and photos of what the objector saw.</summary>
+    public static readonly EvidenceType[] EvidenceTypes = [EvidenceType.Pdf, EvidenceType.Jpeg, EvidenceType.Png];
+
     private static List<EvidenceFile> CheckEvidence(IReadOnlyList<EvidenceUpload> uploads, Violations violations)
     {
         if (uploads.Count > MaxFiles) violations.Add("evidence", $"at most {MaxFiles} files (got {uploads.Count})");
-        var files = new List<EvidenceFile>();
-        for (var i = 0; i < uploads.Count; i++)
-        {
-            var upload = uploads[i];
-            var field = $"evidence[{i}]";
-            var name = upload.FileName?.Trim() ?? "";
-            if (name.Length is 0 or > 200) violations.Add($"{field}.file_name", "is required, at most 200 characters");
-            if (upload.Content.Length == 0) { violations.Add($"{field}.content", "is empty"); continue; }
-            if (upload.Content.Length > MaxFileBytes)
-            {
-                violations.Add($"{field}.content", $"is {upload.Content.Length / 1024 / 1024.0:F1} MiB; at most 10 MiB per file");
-                continue;
-            }
-            var sniffed = Sniff(upload.Content);
-            if (sniffed is null) violations.Add($"{field}.content", "is not a PDF, JPEG or PNG file");
-            else if (!string.IsNullOrEmpty(upload.ContentType) && !string.Equals(upload.ContentType, sniffed, StringComparison.OrdinalIgnoreCase))
-                violations.Add($"{field}.content_type", $"says {upload.ContentType} but the file is {sniffed}");
-            files.Add(new EvidenceFile(Guid.CreateVersion7(), name, sniffed ?? "", upload.Content.Length,
-                Convert.ToHexStringLower(SHA256.HashData(upload.Content))));
-        }
-        return files;
+        return [.. uploads.Select((upload, i) => Kernel.Evidence.Check(upload, EvidenceTypes, MaxFileBytes, $"evidence[{i}]", violations)).OfType<EvidenceFile>()];
     }
-
-    /// <summary>The file's type from its signature: %PDF-, FF D8 FF, or the PNG signature.</summary>
-    public static string? Sniff(ReadOnlySpan<byte> content) =>
-        content.StartsWith("%PDF-"u8) ? "application/pdf"
-        : content.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) ? "image/jpeg"
-        : content.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) ? "image/png"
-        : null;
 
     [GeneratedRegex(@"^(匿名|anonymous|anon|无名氏|某某|n/?a)$", RegexOptions.IgnoreCase)]
     private static partial Regex Anonymous();

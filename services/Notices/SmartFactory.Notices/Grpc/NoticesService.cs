@@ -10,6 +10,7 @@ using SmartFactory.ServiceDefaults.Grpc;
 using Domain = SmartFactory.Notices.Domain;
 using RegistryV1 = SmartFactory.Contracts.Registry.V1;
 using Role = SmartFactory.Kernel.Role;
+using Evidence = SmartFactory.Contracts.Notices.V1.Evidence;
 
 namespace SmartFactory.Notices.Grpc;
 
