@@ -14,8 +14,11 @@ public static class Extensions
         builder.Services.AddSingleton<ChangeRecorder>();
         builder.Services.AddSingleton<RegistryStore>();
         builder.Services.AddSingleton<LifecycleStore>();
+        builder.Services.AddSingleton<OversightStore>();
         builder.Services.AddScoped<RegistryService>();
         builder.Services.AddScoped<LifecycleService>();
+        builder.Services.AddScoped<RecommendationService>();
+        builder.Services.AddScoped<SpotCheckService>();
         builder.Services.AddSingleton<LifecycleJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LifecycleJob>());
         return builder;

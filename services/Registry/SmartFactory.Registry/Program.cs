@@ -7,13 +7,16 @@ using Contract = SmartFactory.Contracts.Registry.V1;
 if (args is [SourceCheck.Command, .. var sources]) { Environment.ExitCode = SourceCheck.Run(sources, Console.Out); return; }
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults(RegistrySettings.Schema, Contract.RegistryService.Descriptor, Contract.LifecycleService.Descriptor);
+builder.AddServiceDefaults(RegistrySettings.Schema, Contract.RegistryService.Descriptor, Contract.LifecycleService.Descriptor,
+    Contract.RecommendationService.Descriptor, Contract.SpotCheckService.Descriptor);
 builder.AddRegistryServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapGrpcService<RegistryService>();
 app.MapGrpcService<LifecycleService>();
+app.MapGrpcService<RecommendationService>();
+app.MapGrpcService<SpotCheckService>();
 
 await app.RunServiceAsync(args);
 

@@ -226,7 +226,13 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
                 Level = d.Named.Item.Level.ToMessage(), Kind = d.Clock!.Kind, DueOn = Domain.BusinessDates.Iso(d.Clock.DueOn),
                 DaysLeft = d.Clock.DueOn.DayNumber - today.DayNumber,
             });
-        return new ListDeadlinesResponse { Deadlines = { deadlines } };
+        // A spot check's rectification (整改) is followed up by its deadline: that clock runs beside the recognition's own.
+        var rectifications = (await lifecycle.RectificationsDueAsync(caller, horizon, context.CancellationToken)).Select(r => new Deadline
+        {
+            RecognitionId = r.RecognitionId.ToString(), FactoryName = r.FactoryName, RegionCode = r.RegionCode, Level = r.Level.ToMessage(),
+            Kind = Domain.SpotCheck.RectificationDueKind, DueOn = Domain.BusinessDates.Iso(r.DueOn), DaysLeft = r.DueOn.DayNumber - today.DayNumber,
+        });
+        return new ListDeadlinesResponse { Deadlines = { deadlines.Concat(rectifications).OrderBy(d => d.DueOn, StringComparer.Ordinal) } };
     }
 
     public override async Task<ListChangesResponse> ListChanges(ListChangesRequest request, ServerCallContext context)
