@@ -33,6 +33,9 @@ public class RoleMatrixTests(GatewayFixture fixture, ITestOutputHelper output) :
         "notices" => records.NoticeId,
         "objections" => records.ObjectionId,
         "evidence" => records.EvidenceId,
+        "recommendation-lists" => records.RecommendationListId,
+        "spot-check-rounds" => records.SpotCheckRoundId,
+        "spot-checks" => records.SpotCheckId,
         _ => throw new InvalidOperationException($"a route names a record of '{collection}': say here which of the records it is"),
     };
 

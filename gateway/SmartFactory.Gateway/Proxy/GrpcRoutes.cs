@@ -19,6 +19,8 @@ public static class GrpcRoutes
     [
         (GatewaySettings.RegistryCluster, RegistryService.Descriptor),
         (GatewaySettings.RegistryCluster, LifecycleService.Descriptor),
+        (GatewaySettings.RegistryCluster, RecommendationService.Descriptor),
+        (GatewaySettings.RegistryCluster, SpotCheckService.Descriptor),
         (GatewaySettings.NoticesCluster, NoticesService.Descriptor),
     ];
 
