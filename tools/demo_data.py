@@ -3,7 +3,8 @@
 
 First the enterprises and factories (as the province). Then this year's campaigns, and for each demo factory the
 applications and reviews that leave it at one level and state: basic active, basic pending publicity, submitted,
-draft, advanced active, excellent active, leading in cultivation, removed. Last, the city publicizes (公示) its basic
+draft, advanced active, excellent active, leading in cultivation, removed; above basic through the recommenders' ranked
+lists (推荐汇总表), and the province's spot-check round (抽查) drawn with one finding recorded. Last, the city publicizes (公示) its basic
 applications awaiting publicity: a notice drafted and published, open to objections for five working days. The services
 run on the real clock, so only what can happen today is shown (no expiries, renewals or acceptances: those need three
 years of history; no closed notice: its period has to end first).
@@ -50,7 +51,7 @@ ENTERPRISES = [
 
 # Where each demo factory ends up. Removal bans the whole enterprise for 3 years, so it goes to a single-factory one.
 STAGES = {
-    "武汉光谷光模块智能工厂": "basic_active",
+    "武汉光谷光模块智能工厂": "advanced_recommended",
     "襄阳动力总成智能工厂": "basic_pending_publicity",
     "襄阳高新区轴承数字化工厂": "submitted",
     "荆州开发区电机智能工厂": "draft",
@@ -217,22 +218,19 @@ class Journey:
         return expect(200, "POST", f"/api/v1/applications/{application['id']}/review", token,
                       {"expectedVersion": application["version"], "action": action, "comments": "演示数据"})
 
-    def approve(self, level):
-        """Submitted, then reviewed up to the recognizing authority's approval: pending publicity (leading: cultivating)."""
-        application = self.submit(level)
-        if level == "basic":
-            return self.review(application, self.city, "approve")
-        if level == "advanced":
-            return self.review(self.review(application, self.city, "recommend"), self.tokens.province(), "approve")
-        return self.review(self.review(application, self.tokens.province(), "recommend"), self.tokens.ministry(), "approve")
+    def approve(self, level="basic"):
+        """A basic application submitted and approved by the city: pending publicity. Above basic, see climb()."""
+        return self.review(self.submit(level), self.city, "approve")
 
-    def recognize(self, level):
-        """Approved, and after publicity in effect; the factory's lower recognition is superseded."""
-        application = self.approve(level)
+    def take_effect(self, application):
+        """After publicity in effect; the factory's lower recognition is superseded."""
         # Only a closed notice's result takes effect, delivered by the notices service with its own (service) token.
         # The demo cannot wait out a publicity period, so it delivers that result itself with a development service token.
         return expect(200, "POST", f"/api/v1/applications/{application['id']}/take-effect", self.tokens.service(),
                       {"requestId": f"demo-{application['id']}"})
+
+    def recognize(self, level="basic"):
+        return self.take_effect(self.approve(level))
 
     def revoke(self, recognition, reason):
         """After a confirmed public report (实名举报); without a ban, the enterprise may apply again."""
@@ -259,11 +257,66 @@ def stage(journey, name):
     elif name == "revoked":
         journey.revoke(journey.recognize("basic"), "演示:举报查实,场景材料与实际不符")
     else:
-        top = name.removesuffix("_active").removesuffix("_cultivating")
-        ladder = ["basic", "advanced", "excellent", "leading"]
-        for level in ladder[:ladder.index(top)]:
-            journey.recognize(level)
-        (journey.approve if top == "leading" else journey.recognize)(top)
+        raise ValueError(f"{name} is staged by climb()")
+
+
+# ----- oversight: the ranked recommendation lists (推荐汇总表) and a spot-check round (抽查)
+
+LADDER = ["basic", "advanced", "excellent", "leading"]
+
+
+def climb(tokens, campaigns, journeys):
+    """The factories staged above basic climb together, one level at a time: above basic, each recommender (a city for
+    advanced, the province for excellent and leading) puts the level's applications on its ranked list, one per campaign,
+    submits it, and the recognizer approves them; an "_recommended" target stays recommended, a leading one cultivating.
+    Returns what happened, for the summary."""
+    notes = []
+    top = {id(j): t.removesuffix("_active").removesuffix("_cultivating").removesuffix("_recommended") for j, t in journeys}
+    for level in LADDER:
+        climbing = [(j, t) for j, t in journeys if LADDER.index(top[id(j)]) >= LADDER.index(level)]
+        if level == "basic":
+            approved = [(j, t, j.approve()) for j, t in climbing]
+        else:
+            by_recommender = {}
+            for j, t in climbing:
+                recommender = j.city if level == "advanced" else tokens.province()
+                by_recommender.setdefault(recommender, []).append((j, t, j.submit(level)))
+            approved = []
+            for recommender, entries in by_recommender.items():
+                entries.sort(key=lambda e: e[1].endswith("_recommended"))  # those going further first
+                listed = expect(201, "POST", "/api/v1/recommendation-lists", recommender, {"campaignId": campaigns[level]["id"]})
+                listed = expect(200, "PUT", f"/api/v1/recommendation-lists/{listed['id']}/entries", recommender, {
+                    "expectedVersion": listed["version"],
+                    "entries": [{"applicationId": a["id"], "reason": f"演示:第{rank}位,场景覆盖全面"} for rank, (_, _, a) in enumerate(entries, 1)]})
+                listed = expect(200, "POST", f"/api/v1/recommendation-lists/{listed['id']}/submit", recommender,
+                                {"expectedVersion": listed["version"]})
+                notes.append(f"{listed['recommenderName']} {level} list of {len(listed['entries'])} submitted")
+                recognizer = tokens.province() if level == "advanced" else tokens.ministry()
+                for j, t, a in entries:
+                    if t != f"{level}_recommended":
+                        approved.append((j, t, j.review(expect(200, "GET", f"/api/v1/applications/{a['id']}", recognizer), recognizer, "approve")))
+        for j, t, a in approved:
+            if level != "leading":
+                j.take_effect(a)
+    return notes
+
+
+def spot_check(tokens):
+    """The province draws one basic or advanced factory per city for this year's spot check (the seed recorded, so the
+    draw can be repeated) and records a finding on the first, with a rectification deadline; once a year."""
+    province = tokens.province()
+    name = f"{TODAY.year}年基础级和先进级智能工厂抽查(演示)"
+    if any(r["name"] == name for r in expect(200, "GET", "/api/v1/spot-check-rounds", province)):
+        return "spot-check round present"
+    status, drawn = call("POST", "/api/v1/spot-check-rounds", province,
+                         {"name": name, "levels": ["basic", "advanced"], "draw": {"perCity": 1, "seed": TODAY.year}})
+    if status != 201:
+        return f"no spot-check round ({status}: {(drawn or {}).get('detail', '')})"
+    check = drawn["checks"][0]
+    expect(200, "POST", f"/api/v1/spot-checks/{check['id']}/outcome", province, {
+        "expectedVersion": check["version"], "findings": "演示:现场核查发现生产数据采集不完整", "inspectedOn": iso(0),
+        "outcome": "rectification", "rectificationDueOn": iso(60)})
+    return f"spot-check round drawn with seed {drawn['seed']} ({len(drawn['checks'])} checks), {check['factoryName']} to rectify by {iso(60)}"
 
 
 def publicize(tokens, factories):
@@ -302,9 +355,14 @@ def main():
     if waiting and not accept_submissions_today(campaigns):
         note = f"{len(waiting)} factories not staged: the {TODAY.year} campaigns are closed to submissions today"
     else:
+        above = [(Journey(tokens, campaigns, factories[name]), target) for name, target in waiting if target.split("_")[0] in LADDER[1:]]
         for name, target in waiting:
-            stage(Journey(tokens, campaigns, factories[name]), target)
+            if target.split("_")[0] not in LADDER[1:]:
+                stage(Journey(tokens, campaigns, factories[name]), target)
+        lists = climb(tokens, campaigns, above)
         note = f"{len(waiting)} of {len(STAGES)} factories staged" + (f" ({', '.join(t for _, t in waiting)})" if waiting else "")
+        note += "".join(f"; {n}" for n in lists)
+    note += "; " + spot_check(tokens)
     notices = publicize(tokens, factories)
     print(f"demo data: {added} records added, {len(ENTERPRISES)} enterprises present; "
           f"{opened} of {len(campaigns)} {TODAY.year} campaigns opened; {note}; publicity: {', '.join(notices) or 'nothing awaits it'}")
