@@ -93,7 +93,7 @@ public class OversightGrpcTests(RegistryFixture registry) : IClassFixture<Regist
 
         var request = new CreateSpotCheckRoundRequest { Name = "2082年基础级智能工厂抽查", Levels = { Level.Basic }, Draw = new SpotCheckDraw { PerCity = 2, Seed = 828 } };
         var round = await registry.Call<CreateSpotCheckRoundRequest, SpotCheckRound>("CreateSpotCheckRound", request, registry.Province);
-        Assert.Equal(("drawn", 828L, 2, "province"), (round.Selection, round.Seed, round.PerCity, round.AuthorityRole));
+        Assert.Equal(("drawn", (long?)828, 2, "province"), (round.Selection, round.Seed, round.PerCity, round.AuthorityRole));
         var inShiyan = round.Checks.Where(c => c.RegionCode == "420300").Select(c => c.RecognitionId).ToList();
         Assert.Equal(2, inShiyan.Count);
         Assert.Equal([jingmen.Recognition.Id], round.Checks.Where(c => c.RegionCode == "420800").Select(c => c.RecognitionId));
@@ -104,7 +104,7 @@ public class OversightGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         Assert.Equal(inShiyan, again.Checks.Where(c => c.RegionCode == "420300").Select(c => c.RecognitionId));
         var generated = await registry.Call<CreateSpotCheckRoundRequest, SpotCheckRound>("CreateSpotCheckRound",
             new() { Name = "无种子", Levels = { Level.Basic }, Draw = new SpotCheckDraw { PerCity = 1 } }, registry.Province);
-        Assert.True(generated.HasSeed);
+        Assert.NotNull(generated.Seed);
         Assert.Equal(round.CandidateCount, generated.CandidateCount);
 
         // The enterprise sees its own factory's check, not the round; a city its city's; another city nothing.
@@ -165,7 +165,7 @@ public class OversightGrpcTests(RegistryFixture registry) : IClassFixture<Regist
 
         var round = await registry.Call<CreateSpotCheckRoundRequest, SpotCheckRound>("CreateSpotCheckRound",
             new() { Name = "2083年专项抽查", Levels = { Level.Basic }, RecognitionIds = { target.Id, ended.Id } }, registry.Province);
-        Assert.Equal(("chosen", false), (round.Selection, round.HasSeed));
+        Assert.Equal(("chosen", (long?)null), (round.Selection, round.Seed));
         var check = round.Checks.Single(c => c.RecognitionId == target.Id);
 
         var removed = await registry.Call<RecordSpotCheckOutcomeRequest, SpotCheck>("RecordSpotCheckOutcome", new()

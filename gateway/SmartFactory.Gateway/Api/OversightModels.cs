@@ -55,7 +55,7 @@ public sealed record SpotCheckRoundDto(
     IReadOnlyList<SpotCheckDto> Checks, string CreatedBy, DateTimeOffset CreatedAt)
 {
     public static SpotCheckRoundDto From(SpotCheckRound r) => new(r.Id, r.Name, r.AuthorityRole, [.. r.Levels], r.Selection,
-        r.Selection == "drawn" ? r.PerCity : null, r.HasSeed ? r.Seed : null, r.Selection == "drawn" ? r.CandidateCount : null,
+        r.Selection == "drawn" ? r.PerCity : null, r.Seed, r.Selection == "drawn" ? r.CandidateCount : null,
         [.. r.Checks.Select(SpotCheckDto.From)], r.CreatedBy, r.CreatedAt.ToDateTimeOffset());
 }
 
@@ -73,8 +73,7 @@ public sealed record CreateSpotCheckRoundBody(string? Name, IReadOnlyList<Level>
         };
         if (Draw is not null)
         {
-            request.Draw = new SpotCheckDraw { PerCity = Draw.PerCity ?? 0 };
-            if (Draw.Seed is { } seed) request.Draw.Seed = seed;
+            request.Draw = new SpotCheckDraw { PerCity = Draw.PerCity ?? 0, Seed = Draw.Seed };
         }
         return request;
     }

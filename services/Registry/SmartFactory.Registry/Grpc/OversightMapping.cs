@@ -66,10 +66,9 @@ internal static class OversightMapping
         {
             Id = round.Id.ToString(), Name = round.Name, AuthorityRole = round.AuthorityRole.ToString().ToLowerInvariant(),
             Levels = { round.Levels.Select(l => l.ToMessage()) }, Selection = SnakeCase.Name(round.Selection), PerCity = round.PerCity ?? 0,
-            CandidateCount = round.CandidateCount ?? 0, CreatedBy = round.CreatedBy, CreatedAt = Timestamp.FromDateTime(Utc(round.CreatedAt)),
+            Seed = round.Seed, CandidateCount = round.CandidateCount ?? 0, CreatedBy = round.CreatedBy, CreatedAt = Timestamp.FromDateTime(Utc(round.CreatedAt)),
             Checks = { checks.Select(c => c.ToMessage()) },
         };
-        if (round.Seed is { } seed) message.Seed = seed;
         return message;
     }
 

@@ -25,7 +25,7 @@ public sealed class SpotCheckService(OversightStore oversight, LifecycleStore li
         int? candidates = null;
         if (perCity is { } count)
         {
-            seed = request.Draw!.HasSeed ? request.Draw.Seed : Domain.SpotCheckDraw.NewSeed();
+            seed = request.Draw!.Seed ?? Domain.SpotCheckDraw.NewSeed();
             var live = await lifecycle.LiveRecognitionsOfLevelsAsync(caller, levels, context.CancellationToken);
             candidates = live.Count;
             var byId = live.ToDictionary(r => r.Item.Id, r => r.Item);
