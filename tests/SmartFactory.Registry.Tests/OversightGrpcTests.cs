@@ -94,14 +94,15 @@ public class OversightGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         var request = new CreateSpotCheckRoundRequest { Name = "2082年基础级智能工厂抽查", Levels = { Level.Basic }, Draw = new SpotCheckDraw { PerCity = 2, Seed = 828 } };
         var round = await registry.Call<CreateSpotCheckRoundRequest, SpotCheckRound>("CreateSpotCheckRound", request, registry.Province);
         Assert.Equal(("drawn", (long?)828, 2, "province"), (round.Selection, round.Seed, round.PerCity, round.AuthorityRole));
-        var inShiyan = round.Checks.Where(c => c.RegionCode == "420300").Select(c => c.RecognitionId).ToList();
+        // A round lists its checks by city, not in the order they were drawn: the same targets compare as a set.
+        var inShiyan = round.Checks.Where(c => c.RegionCode == "420300").Select(c => c.RecognitionId).Order().ToList();
         Assert.Equal(2, inShiyan.Count);
         Assert.Equal([jingmen.Recognition.Id], round.Checks.Where(c => c.RegionCode == "420800").Select(c => c.RecognitionId));
         Assert.All(round.Checks, c => Assert.Equal(SpotCheckStatus.Scheduled, c.Status));
 
         // The same seed over the same candidates: the same targets. No seed: one is generated and recorded.
         var again = await registry.Call<CreateSpotCheckRoundRequest, SpotCheckRound>("CreateSpotCheckRound", request, registry.Province);
-        Assert.Equal(inShiyan, again.Checks.Where(c => c.RegionCode == "420300").Select(c => c.RecognitionId));
+        Assert.Equal(inShiyan, again.Checks.Where(c => c.RegionCode == "420300").Select(c => c.RecognitionId).Order());
         var generated = await registry.Call<CreateSpotCheckRoundRequest, SpotCheckRound>("CreateSpotCheckRound",
             new() { Name = "无种子", Levels = { Level.Basic }, Draw = new SpotCheckDraw { PerCity = 1 } }, registry.Province);
         Assert.NotNull(generated.Seed);
@@ -117,7 +118,7 @@ public class OversightGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         await AssertStatus(StatusCode.NotFound, () => registry.Call<GetSpotCheckRoundRequest, SpotCheckRound>("GetSpotCheckRound", new() { Id = round.Id }, enterprise));
         Assert.Empty((await registry.Call<ListSpotCheckRoundsRequest, ListSpotCheckRoundsResponse>("ListSpotCheckRounds", new(), enterprise)).Rounds);
         var city = await registry.Call<ListSpotChecksRequest, ListSpotChecksResponse>("ListSpotChecks", new() { RoundId = round.Id }, registry.City("420300"));
-        Assert.Equal(inShiyan.Order(), city.Checks.Select(c => c.RecognitionId).Order());
+        Assert.Equal(inShiyan, city.Checks.Select(c => c.RecognitionId).Order());
         await AssertStatus(StatusCode.NotFound, () => registry.Call<GetSpotCheckRequest, SpotCheck>("GetSpotCheck", new() { Id = check.Id }, registry.City("420800")));
         await AssertStatus(StatusCode.NotFound, () => registry.Call<GetSpotCheckRoundRequest, SpotCheckRound>("GetSpotCheckRound", new() { Id = round.Id }, registry.City("420300")));
         Assert.Equal(round.Checks.Count, (await registry.Call<GetSpotCheckRoundRequest, SpotCheckRound>("GetSpotCheckRound", new() { Id = round.Id }, registry.Ministry)).Checks.Count);
