@@ -423,7 +423,7 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
             p => p.Add("levels", levels.Select(l => l.ToString()).ToArray()), cancellationToken);
 
     /// <summary>An application's step inside another store's transaction, version-checked, with its audit row and feed entry.</summary>
-    internal async Task UpdateApplicationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CallerScope caller, string kind,
+    internal async Task UpdateApplicationInAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CallerScope caller, string kind,
         Application before, Application after, CancellationToken cancellationToken)
     {
         var updated = await connection.ExecuteAsync(new CommandDefinition("""

@@ -56,7 +56,7 @@ public sealed class OversightStore(NpgsqlDataSource dataSource, ChangeRecorder c
         {
             await UpdateListAsync(connection, transaction, caller, "recommendation_list.submitted", before, after, cancellationToken);
             foreach (var (was, recommended) in applications)
-                await lifecycle.UpdateApplicationAsync(connection, transaction, caller, "application.recommended", was, recommended, cancellationToken);
+                await lifecycle.UpdateApplicationInAsync(connection, transaction, caller, "application.recommended", was, recommended, cancellationToken);
         }, cancellationToken);
     }
 
