@@ -3,11 +3,13 @@
 
 First the enterprises and factories (as the province). Then this year's campaigns, and for each demo factory the
 applications and reviews that leave it at one level and state: basic active, basic pending publicity, submitted,
-draft, advanced active, excellent active, leading in cultivation, removed. Last, the city publicizes (公示) its basic
+draft, advanced active, excellent active, leading in cultivation, removed; above basic through the recommenders' ranked
+lists (推荐汇总表) and, for excellent and leading, MIIT's decision recorded by the ministry (with the plaque, 授牌); and the
+province's spot-check round (抽查) drawn with one finding recorded. Last, the city publicizes (公示) its basic
 applications awaiting publicity: a notice drafted and published, open to objections for five working days; where the
 working-day calendar does not reach the period's end (a year whose State Council notice is not uploaded yet), the city
-states the end itself, a week past the Monday-to-Friday count. The summary lists the calendar's years with their
-sources (and the province's warnings). The services
+states the end itself, a week past the Monday-to-Friday count. The summary lists the rounds with their countdown and the
+calendar's years with their sources (and the province's warnings). The services
 run on the real clock, so only what can happen today is shown (no expiries, renewals or acceptances: those need three
 years of history; no closed notice: its period has to end first).
 
@@ -53,7 +55,7 @@ ENTERPRISES = [
 
 # Where each demo factory ends up. Removal bans the whole enterprise for 3 years, so it goes to a single-factory one.
 STAGES = {
-    "武汉光谷光模块智能工厂": "basic_active",
+    "武汉光谷光模块智能工厂": "advanced_recommended",
     "襄阳动力总成智能工厂": "basic_pending_publicity",
     "襄阳高新区轴承数字化工厂": "submitted",
     "荆州开发区电机智能工厂": "draft",
@@ -328,36 +330,19 @@ class Journey:
             "expectedVersion": application["version"],
             "verifications": [{"code": code, "confirmed": True, "note": "演示:经核实"} for code in REQUIREMENTS]})
 
-    def approve(self, level):
-        """Submitted, then reviewed up to the recognizing authority's approval: pending publicity. Excellent and leading:
-        recommended by the province, then named in MIIT's decision, recorded by the ministry (leading: cultivating)."""
-        application = self.submit(level)
-        if level == "basic":
-            return self.review(self.verify(application, self.city), self.city, "approve")
-        if level == "advanced":
-            recommended = self.review(application, self.city, "recommend")
-            return self.review(self.verify(recommended, self.tokens.province()), self.tokens.province(), "approve")
-        recommended = self.review(application, self.tokens.province(), "recommend")
-        number = int(recommended["id"].replace("-", "")[-6:], 16) % 900 + 100
-        decision = expect(201, "POST", "/api/v1/national-decisions", self.tokens.ministry(), {
-            "campaignId": recommended["campaignId"], "documentNumber": f"工信厅联通装函〔{TODAY.year}〕{number}号（演示）",
-            "decidedOn": iso(0), "listName": f"{TODAY.year}年度{'卓越级' if level == 'excellent' else '领航级'}智能工厂名单（演示）",
-            "applicationIds": [recommended["id"]]})
-        recognition = expect(200, "GET", f"/api/v1/recognitions/{decision['recognitionIds'][0]}", self.tokens.ministry())
-        # 授牌 (003 第十五条), recorded with its date.
-        return expect(200, "POST", f"/api/v1/recognitions/{recognition['id']}/plaque", self.tokens.ministry(),
-                      {"expectedVersion": recognition["version"], "awardedOn": iso(0)})
+    def approve(self, level="basic"):
+        """A basic application submitted, verified and approved by the city: pending publicity. Above basic, see climb()."""
+        return self.review(self.verify(self.submit(level), self.city), self.city, "approve")
 
-    def recognize(self, level):
-        """Approved, and after publicity in effect; the factory's lower recognition is superseded. Excellent and leading
-        are in effect from MIIT's decision."""
-        if level in ("excellent", "leading"):
-            return self.approve(level)
-        application = self.approve(level)
+    def take_effect(self, application):
+        """After publicity in effect; the factory's lower recognition is superseded."""
         # Only a closed notice's result takes effect, delivered by the notices service with its own (service) token.
         # The demo cannot wait out a publicity period, so it delivers that result itself with a development service token.
         return expect(200, "POST", f"/api/v1/applications/{application['id']}/take-effect", self.tokens.service(),
                       {"requestId": f"demo-{application['id']}"})
+
+    def recognize(self, level="basic"):
+        return self.take_effect(self.approve(level))
 
     def revoke(self, recognition, reason):
         """After a confirmed public report (实名举报); without a ban, the enterprise may apply again."""
@@ -384,11 +369,7 @@ def stage(journey, name):
     elif name == "revoked":
         journey.revoke(journey.recognize("basic"), "演示:举报查实,场景材料与实际不符")
     else:
-        top = name.removesuffix("_active").removesuffix("_cultivating")
-        ladder = ["basic", "advanced", "excellent", "leading"]
-        for level in ladder[:ladder.index(top)]:
-            journey.recognize(level)
-        journey.recognize(top)
+        raise ValueError(f"{name} is staged by climb()")
 
 
 def calendar_years():
@@ -416,6 +397,82 @@ def stated_end(years, length=5):
         off, worked = years.get(day.year, (set(), set()))
         counted += day in worked or (day.weekday() < 5 and day not in off)
     return (day + datetime.timedelta(days=7)).isoformat()
+
+
+# ----- oversight: the ranked recommendation lists (推荐汇总表) and a spot-check round (抽查)
+
+LADDER = ["basic", "advanced", "excellent", "leading"]
+
+
+def climb(tokens, journeys):
+    """The factories staged above basic climb together, one level at a time: above basic, each recommender (a city for
+    advanced, the province for excellent and leading) puts the level's applications on its ranked list, one per campaign,
+    and submits it. The province verifies and approves advanced ones, which take effect after publicity; excellent and
+    leading take effect from MIIT's decision, which the ministry records with the plaque (授牌). An "_recommended" target
+    stays recommended, a leading one cultivating. Returns what happened, for the summary."""
+    notes = []
+    top = {id(j): t.removesuffix("_active").removesuffix("_cultivating").removesuffix("_recommended") for j, t in journeys}
+    for level in LADDER:
+        climbing = [(j, t) for j, t in journeys if LADDER.index(top[id(j)]) >= LADDER.index(level)]
+        if level == "basic":
+            for j, _ in climbing:
+                j.take_effect(j.approve())
+            continue
+        by_recommender = {}
+        for j, t in climbing:
+            recommender = j.city if level == "advanced" else tokens.province()
+            by_recommender.setdefault(recommender, []).append((j, t, j.submit(level)))
+        going_on = []
+        for recommender, entries in by_recommender.items():
+            entries.sort(key=lambda e: e[1].endswith("_recommended"))  # those going further first
+            listed = expect(201, "POST", "/api/v1/recommendation-lists", recommender, {"campaignId": entries[0][0].campaign(level)["id"]})
+            listed = expect(200, "PUT", f"/api/v1/recommendation-lists/{listed['id']}/entries", recommender, {
+                "expectedVersion": listed["version"],
+                "entries": [{"applicationId": a["id"], "reason": f"演示:第{rank}位,场景覆盖全面"} for rank, (_, _, a) in enumerate(entries, 1)]})
+            listed = expect(200, "POST", f"/api/v1/recommendation-lists/{listed['id']}/submit", recommender,
+                            {"expectedVersion": listed["version"]})
+            notes.append(f"{listed['recommenderName']} {level} list of {len(listed['entries'])} submitted")
+            going_on += [(j, a) for j, t, a in entries if t != f"{level}_recommended"]
+        if level == "advanced":
+            province = tokens.province()
+            for j, a in going_on:
+                recommended = expect(200, "GET", f"/api/v1/applications/{a['id']}", province)
+                j.take_effect(j.review(j.verify(recommended, province), province, "approve"))
+        elif going_on:
+            notes.append(national_decision(tokens, level, going_on[0][0].campaign(level), [a for _, a in going_on]))
+    return notes
+
+
+def national_decision(tokens, level, campaign, applications):
+    """MIIT's published decision naming the applications, in its order, recorded by the ministry; then the plaques."""
+    ministry = tokens.ministry()
+    number = f"工信厅联通装函〔{TODAY.year}〕{LADDER.index(level) * 100 + len(applications)}号（演示）"
+    decision = expect(201, "POST", "/api/v1/national-decisions", ministry, {
+        "campaignId": campaign["id"], "documentNumber": number, "decidedOn": iso(0),
+        "listName": f"{TODAY.year}年度{'卓越级' if level == 'excellent' else '领航级'}智能工厂名单（演示）",
+        "applicationIds": [a["id"] for a in applications]})
+    for recognition_id in decision["recognitionIds"]:
+        recognition = expect(200, "GET", f"/api/v1/recognitions/{recognition_id}", ministry)
+        expect(200, "POST", f"/api/v1/recognitions/{recognition_id}/plaque", ministry, {"expectedVersion": recognition["version"], "awardedOn": iso(0)})
+    return f"MIIT's {level} decision {number} recorded, plaques awarded"
+
+
+def spot_check(tokens):
+    """The province draws one basic or advanced factory per city for this year's spot check (the seed recorded, so the
+    draw can be repeated) and records a finding on the first, with a rectification deadline; once a year."""
+    province = tokens.province()
+    name = f"{TODAY.year}年基础级和先进级智能工厂抽查(演示)"
+    if any(r["name"] == name for r in expect(200, "GET", "/api/v1/spot-check-rounds", province)):
+        return "spot-check round present"
+    status, drawn = call("POST", "/api/v1/spot-check-rounds", province,
+                         {"name": name, "levels": ["basic", "advanced"], "draw": {"perCity": 1, "seed": TODAY.year}})
+    if status != 201:
+        return f"no spot-check round ({status}: {(drawn or {}).get('detail', '')})"
+    check = drawn["checks"][0]
+    expect(200, "POST", f"/api/v1/spot-checks/{check['id']}/outcome", province, {
+        "expectedVersion": check["version"], "findings": "演示:现场核查发现生产数据采集不完整", "inspectedOn": iso(0),
+        "outcome": "rectification", "rectificationDueOn": iso(60)})
+    return f"spot-check round drawn with seed {drawn['seed']} ({len(drawn['checks'])} checks), {check['factoryName']} to rectify by {iso(60)}"
 
 
 def publicize(tokens, factories):
@@ -458,9 +515,14 @@ def main():
     if waiting and not accept_submissions_today(campaigns):
         note = f"{len(waiting)} factories not staged: the {TODAY.year} campaigns are closed to submissions today"
     else:
+        above = [(Journey(tokens, campaigns, factories[name]), target) for name, target in waiting if target.split("_")[0] in LADDER[1:]]
         for name, target in waiting:
-            stage(Journey(tokens, campaigns, factories[name]), target)
+            if target.split("_")[0] not in LADDER[1:]:
+                stage(Journey(tokens, campaigns, factories[name]), target)
+        lists = climb(tokens, above)
         note = f"{len(waiting)} of {len(STAGES)} factories staged" + (f" ({', '.join(t for _, t in waiting)})" if waiting else "")
+        note += "".join(f"; {n}" for n in lists)
+    note += "; " + spot_check(tokens)
     notices = publicize(tokens, factories)
     countdown = ", ".join(f"{c['year']} {c['level']} {c['regionCode']} {c['daysLeft']} days left"
                           for (level, _), c in campaigns.items() if level != "basic" or c["regionCode"] == "420100")

@@ -60,6 +60,7 @@ public static class Extensions
         app.MapDevelopmentTokens();
         app.MapRegistryApi();
         app.MapLifecycleApi();
+        app.MapOversightApi();
         app.MapNoticesApi();
         app.MapCalendarApi();
         app.MapDossierApi();

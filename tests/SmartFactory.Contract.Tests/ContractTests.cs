@@ -10,7 +10,8 @@ namespace SmartFactory.Contract.Tests;
 /// </summary>
 public sealed class ContractTests(PlatformFixture platform) : IClassFixture<PlatformFixture>
 {
-    private static readonly string[] RegistryServices = [RegistryService.Descriptor.FullName, LifecycleService.Descriptor.FullName, DossierService.Descriptor.FullName];
+    private static readonly string[] RegistryServices = [RegistryService.Descriptor.FullName, LifecycleService.Descriptor.FullName,
+        DossierService.Descriptor.FullName, RecommendationService.Descriptor.FullName, SpotCheckService.Descriptor.FullName];
     private static readonly string[] AllServices = [.. RegistryServices, NoticesService.Descriptor.FullName];
     private const string Health = "grpc.health.v1.Health";
     private const string Reflection = "grpc.reflection.v1alpha.ServerReflection";

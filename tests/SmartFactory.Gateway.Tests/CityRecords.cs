@@ -10,17 +10,20 @@ namespace SmartFactory.Gateway.Tests;
 /// <summary>
 /// One city's records, made through the API as their owners make them: an enterprise with a factory in the city, its
 /// basic application approved by the city (so a recognition awaits publicity), a published notice listing it, and an
-/// objection to it with a PDF; the application carries a complete dossier. The role matrix and the fuzz test reach every route's records through these.
+/// objection to it with a PDF; the application carries a complete dossier; the city's draft recommendation list for the
+/// advanced round, and the province's spot check of that recognition. The role matrix and the fuzz test reach every route's
+/// records through these.
 /// </summary>
 public sealed record CityRecords(string Region, string CreditCode, string EnterpriseId, string EnterpriseName, string FactoryId, string FactoryName,
     string CampaignId, string ApplicationId, string RecognitionId, string NoticeId, string ItemId, string ObjectionId, string EvidenceId,
-    string DossierFileId)
+    string DossierFileId, string RecommendationListId, string SpotCheckRoundId, string SpotCheckId)
 {
     /// <summary>The objector's identity, which only the publishing authority may see.</summary>
     public const string ObjectorName = "李四", ObjectorPhone = "13900139000";
 
     /// <summary>Every id, for tests that look for any of them in an answer.</summary>
-    public IReadOnlyList<string> Ids => [EnterpriseId, FactoryId, ApplicationId, RecognitionId, NoticeId, ItemId, ObjectionId, EvidenceId, DossierFileId];
+    public IReadOnlyList<string> Ids => [EnterpriseId, FactoryId, ApplicationId, RecognitionId, NoticeId, ItemId, ObjectionId, EvidenceId, DossierFileId,
+        RecommendationListId, SpotCheckRoundId, SpotCheckId];
 
     public static async Task<CityRecords> CreateAsync(GatewayFixture fixture, string region)
     {
@@ -61,7 +64,15 @@ public sealed record CityRecords(string Region, string CreditCode, string Enterp
         Assert.True(filed.StatusCode == HttpStatusCode.Created, await filed.Content.ReadAsStringAsync());
         var objection = (await fixture.Expect(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/notices/{Id(notice)}/objections", city))[0];
 
-        return new CityRecords(region, creditCode, enterpriseId, enterpriseName, factoryId, factory.GetProperty("name").GetString()!, campaign, Id(draft), approved.GetProperty("recognitionId").GetString()!,
-            Id(notice), itemId, Id(objection), Id(objection.GetProperty("evidence")[0]), dossierFileId);
+        var recognitionId = approved.GetProperty("recognitionId").GetString()!;
+        var advanced = await fixture.AdvancedRound(new { regionCode = region, count = 5 });
+        var list = await fixture.Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/recommendation-lists", city, new { campaignId = advanced });
+        var round = await fixture.Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/spot-check-rounds", fixture.Province, new
+        {
+            name = $"{region} 基础级智能工厂抽查", levels = new[] { "basic" }, recognitionIds = new[] { recognitionId },
+        });
+
+        return new CityRecords(region, creditCode, enterpriseId, enterpriseName, factoryId, factory.GetProperty("name").GetString()!, campaign, Id(draft), recognitionId,
+            Id(notice), itemId, Id(objection), Id(objection.GetProperty("evidence")[0]), dossierFileId, Id(list), Id(round), Id(round.GetProperty("checks")[0]));
     }
 }

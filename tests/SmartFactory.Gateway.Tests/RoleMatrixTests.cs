@@ -38,6 +38,9 @@ public class RoleMatrixTests(GatewayFixture fixture, ITestOutputHelper output) :
         "calendar" => "2030", // a year, of no one's scope: the calendar is the province's to upload, and public to read
         "files" => records.DossierFileId,
         "narratives" => "2025-20",
+        "recommendation-lists" => records.RecommendationListId,
+        "spot-check-rounds" => records.SpotCheckRoundId,
+        "spot-checks" => records.SpotCheckId,
         _ => throw new InvalidOperationException($"a route names a record of '{collection}': say here which of the records it is"),
     };
 

@@ -241,7 +241,12 @@ public class DossierGrpcTests(RegistryFixture registry) : IClassFixture<Registry
             : [(registry.City(factory.RegionCode), ReviewAction.Recommend), (registry.Province, ReviewAction.Approve)];
         foreach (var (token, action) in steps)
         {
-            if (action == ReviewAction.Approve) application = await Applications.VerifyAllAsync(registry.Invoker, application, token);
+            if (action == ReviewAction.Recommend)
+            {
+                application = await LifecycleGrpcTests.Recommend(registry, application, token);
+                continue;
+            }
+            application = await Applications.VerifyAllAsync(registry.Invoker, application, token);
             application = await registry.Call<ReviewApplicationRequest, Application>("ReviewApplication",
                 new() { Id = application.Id, ExpectedVersion = application.Version, Action = action }, token);
         }

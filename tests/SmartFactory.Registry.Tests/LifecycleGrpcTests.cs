@@ -424,20 +424,33 @@ public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<Regist
         var draft = await Draft(owner, factory, await CampaignFor(level, factory.RegionCode));
         var application = await registry.Call<SubmitApplicationRequest, Application>("SubmitApplication",
             new() { Id = draft.Id, ExpectedVersion = draft.Version }, registry.EnterpriseToken(owner.CreditCode));
-        var steps = level switch
+        // Above basic, the recommender passes it up on its ranked list (推荐汇总表), then the recognizer decides.
+        (string? recommender, string? recognizer) = level switch
         {
-            Level.Basic => new[] { (registry.City(factory.RegionCode), ReviewAction.Approve) },
-            Level.Advanced => [(registry.City(factory.RegionCode), ReviewAction.Recommend), (registry.Province, ReviewAction.Approve)],
-            _ => [(registry.Province, ReviewAction.Recommend)],
+            Level.Basic => (null, registry.City(factory.RegionCode)),
+            Level.Advanced => (registry.City(factory.RegionCode), registry.Province),
+            _ => (registry.Province, null),
         };
-        foreach (var (token, action) in steps)
-        {
-            if (action == ReviewAction.Approve) application = await Applications.VerifyAllAsync(registry.Invoker, application, token);
-            application = await registry.Call<ReviewApplicationRequest, Application>("ReviewApplication",
-                new() { Id = application.Id, ExpectedVersion = application.Version, Action = action }, token);
-        }
-        Assert.Equal(level >= Level.Excellent ? ApplicationStatus.Recommended : ApplicationStatus.Approved, application.Status);
+        if (recommender is not null) application = await Recommend(registry, application, recommender);
+        if (recognizer is null) return application; // excellent and leading: MIIT's decision, see Recognize
+        application = await Applications.VerifyAllAsync(registry.Invoker, application, recognizer);
+        application = await registry.Call<ReviewApplicationRequest, Application>("ReviewApplication",
+            new() { Id = application.Id, ExpectedVersion = application.Version, Action = ReviewAction.Approve }, recognizer);
+        Assert.Equal(ApplicationStatus.Approved, application.Status);
         return application;
+    }
+    /// <summary>The application alone on a new recommendation list of its campaign, submitted: recommended at rank 1.</summary>
+    internal static async Task<Application> Recommend(RegistryFixture registry, Application application, string recommender)
+    {
+        var list = await registry.Call<CreateRecommendationListRequest, RecommendationList>("CreateRecommendationList",
+            new() { CampaignId = application.CampaignId }, recommender);
+        list = await registry.Call<SetRecommendationEntriesRequest, RecommendationList>("SetRecommendationEntries",
+            new() { Id = list.Id, ExpectedVersion = list.Version, Entries = { new RecommendationEntryInput { ApplicationId = application.Id } } }, recommender);
+        await registry.Call<SubmitRecommendationListRequest, RecommendationList>("SubmitRecommendationList",
+            new() { Id = list.Id, ExpectedVersion = list.Version }, recommender);
+        var recommended = await registry.Call<GetApplicationRequest, Application>("GetApplication", new() { Id = application.Id }, recommender);
+        Assert.Equal(ApplicationStatus.Recommended, recommended.Status);
+        return recommended;
     }
 
     /// <summary>

@@ -173,27 +173,33 @@ public class LifecycleRulesTests
     }
 
     [Fact]
-    public void Advanced_goes_through_the_citys_quota_to_the_province()
+    public void Advanced_goes_through_the_citys_ranked_list_to_the_province_003_第十一条()
     {
         var campaign = Campaign(Level.Advanced, new Dictionary<string, int> { ["420100"] = 1 });
         var application = Submitted(Level.Advanced, new ApplicantStanding(Level.Basic, null, true, null, "420100", "36"), campaign: campaign);
         Assert.Throws<RuleViolationException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Approve, null, campaign, 0, Today, Now));
-        var full = Assert.Throws<RuleViolationException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Recommend, null, campaign, 1, Today, Now));
-        Assert.Equal("the quota of 420100 in the 2026 advanced campaign (1) is used up", full.Message);
+        var byReview = Assert.Throws<RuleViolationException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Recommend, null, campaign, 0, Today, Now));
+        Assert.Contains("recommendation list (推荐汇总表)", byReview.Message);
 
-        var recommended = application.Review(Scopes.Wuhan, 2, ReviewAction.Recommend, null, campaign, 0, Today, Now);
+        var list = RecommendationList.Create(Scopes.Wuhan, campaign, Guid.NewGuid(), Now)
+            .SetEntries(Scopes.Wuhan, 1, [(application.Id.ToString(), "标杆")], new Dictionary<Guid, Application> { [application.Id] = application }, Now);
+        var submitted = list.Submit(Scopes.Wuhan, 2, new Dictionary<Guid, Application> { [application.Id] = application }, Now);
+        var recommended = application.RecommendIn(submitted, 1, Scopes.Wuhan, Now);
         Assert.Equal(("420100", ApplicationStatus.Recommended), (recommended.RecommendedBy, recommended.Status));
         Assert.Throws<ForbiddenException>(() => recommended.Review(Scopes.Wuhan, 3, ReviewAction.Approve, null, campaign, 0, Today, Now));
         Assert.Equal(ApplicationStatus.Approved, Verified(recommended, Scopes.Hubei).Review(Scopes.Hubei, 4, ReviewAction.Approve, null, campaign, 0, Today, Now).Status);
     }
 
     [Fact]
-    public void The_ministry_decides_what_the_province_recommends()
+    public void The_ministry_decides_what_the_province_recommends_003_第十三条()
     {
         var campaign = Campaign(Level.Excellent, new Dictionary<string, int> { ["420000"] = 5 });
         var application = Submitted(Level.Excellent, new ApplicantStanding(Level.Advanced, null, true, null, "420100", "36"), campaign: campaign);
         Assert.Throws<ForbiddenException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Recommend, null, campaign, 0, Today, Now));
-        var recommended = application.Review(Scopes.Hubei, 2, ReviewAction.Recommend, null, campaign, 4, Today, Now);
+        Assert.Throws<ForbiddenException>(() => RecommendationList.Create(Scopes.Wuhan, campaign, Guid.NewGuid(), Now));
+        var found = new Dictionary<Guid, Application> { [application.Id] = application };
+        var list = RecommendationList.Create(Scopes.Hubei, campaign, Guid.NewGuid(), Now).SetEntries(Scopes.Hubei, 1, [(application.Id.ToString(), null)], found, Now);
+        var recommended = application.RecommendIn(list.Submit(Scopes.Hubei, 2, found, Now), 1, Scopes.Hubei, Now);
         Assert.Throws<ForbiddenException>(() => recommended.Review(Scopes.Hubei, 3, ReviewAction.Approve, null, campaign, 0, Today, Now));
         var rejected = recommended.Review(Scopes.Ministry, 3, ReviewAction.Reject, "场景成效不足", campaign, 0, Today, Now);
         Assert.Equal(ApplicationStatus.Rejected, rejected.Status);

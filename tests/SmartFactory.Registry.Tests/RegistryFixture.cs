@@ -41,7 +41,8 @@ public sealed class RegistryFixture : IAsyncLifetime
 
     public Task<TResponse> Call<TRequest, TResponse>(string method, TRequest request, string? token)
         where TRequest : class, IMessage<TRequest>, new() where TResponse : class, IMessage<TResponse>, new() =>
-        client.Unary<TRequest, TResponse>(GrpcTesting.Find(method, RegistryService.Descriptor, LifecycleService.Descriptor, DossierService.Descriptor), request, token);
+        client.Unary<TRequest, TResponse>(GrpcTesting.Find(method, RegistryService.Descriptor, LifecycleService.Descriptor, DossierService.Descriptor,
+            RecommendationService.Descriptor, SpotCheckService.Descriptor), request, token);
 
     /// <summary>Runs the daily lifecycle job now, as the scheduled one would on the clock's date.</summary>
     public Task<int> RunDailyJob() =>

@@ -2,6 +2,8 @@ global using DossierClient = SmartFactory.Contracts.Registry.V1.DossierService.D
 global using LifecycleClient = SmartFactory.Contracts.Registry.V1.LifecycleService.LifecycleServiceClient;
 global using NoticesClient = SmartFactory.Contracts.Notices.V1.NoticesService.NoticesServiceClient;
 global using RegistryClient = SmartFactory.Contracts.Registry.V1.RegistryService.RegistryServiceClient;
+global using RecommendationClient = SmartFactory.Contracts.Registry.V1.RecommendationService.RecommendationServiceClient;
+global using SpotCheckClient = SmartFactory.Contracts.Registry.V1.SpotCheckService.SpotCheckServiceClient;
 using SmartFactory.Contracts.Notices.V1;
 using SmartFactory.Contracts.Registry.V1;
 using SmartFactory.ServiceDefaults.Grpc;
@@ -25,6 +27,8 @@ public static class Clients
         services.AddServiceClient<RegistryClient>(GatewaySettings.RegistryCluster, RegistryService.Descriptor);
         services.AddServiceClient<LifecycleClient>(GatewaySettings.RegistryCluster, LifecycleService.Descriptor);
         services.AddServiceClient<DossierClient>(GatewaySettings.RegistryCluster, DossierService.Descriptor, MaxDossierMessageBytes);
+        services.AddServiceClient<RecommendationClient>(GatewaySettings.RegistryCluster, RecommendationService.Descriptor);
+        services.AddServiceClient<SpotCheckClient>(GatewaySettings.RegistryCluster, SpotCheckService.Descriptor);
         services.AddTransient<ClientAddressHandler>();
         // Evidence files come back whole (up to 10 MiB each): the default 4 MiB would refuse them.
         services.AddServiceClient<NoticesClient>(GatewaySettings.NoticesCluster, NoticesService.Descriptor, MaxNoticesMessageBytes)

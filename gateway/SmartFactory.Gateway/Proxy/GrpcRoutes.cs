@@ -20,6 +20,8 @@ public static class GrpcRoutes
         (GatewaySettings.RegistryCluster, RegistryService.Descriptor),
         (GatewaySettings.RegistryCluster, LifecycleService.Descriptor),
         (GatewaySettings.RegistryCluster, DossierService.Descriptor),
+        (GatewaySettings.RegistryCluster, RecommendationService.Descriptor),
+        (GatewaySettings.RegistryCluster, SpotCheckService.Descriptor),
         (GatewaySettings.NoticesCluster, NoticesService.Descriptor),
     ];
 

@@ -17,11 +17,14 @@ public static class Extensions
         builder.Services.AddSingleton<ChangeRecorder>();
         builder.Services.AddSingleton<RegistryStore>();
         builder.Services.AddSingleton<LifecycleStore>();
+        builder.Services.AddSingleton<OversightStore>();
         builder.Services.AddScoped<RegistryService>();
         builder.Services.AddScoped<LifecycleService>();
         builder.Services.AddSingleton<DossierStore>();
         builder.Services.AddScoped<DossierService>();
         builder.Services.AddGrpc().AddServiceOptions<DossierService>(o => (o.MaxReceiveMessageSize, o.MaxSendMessageSize) = (MaxDossierMessageBytes, MaxDossierMessageBytes));
+        builder.Services.AddScoped<RecommendationService>();
+        builder.Services.AddScoped<SpotCheckService>();
         builder.Services.AddSingleton<LifecycleJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LifecycleJob>());
         return builder;

@@ -8,7 +8,7 @@ if (args is [SourceCheck.Command, .. var sources]) { Environment.ExitCode = Sour
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(RegistrySettings.Schema, Contract.RegistryService.Descriptor, Contract.LifecycleService.Descriptor,
-    Contract.DossierService.Descriptor);
+    Contract.DossierService.Descriptor, Contract.RecommendationService.Descriptor, Contract.SpotCheckService.Descriptor);
 builder.AddRegistryServices();
 
 var app = builder.Build();
@@ -16,6 +16,8 @@ app.MapDefaultEndpoints();
 app.MapGrpcService<RegistryService>();
 app.MapGrpcService<LifecycleService>();
 app.MapGrpcService<DossierService>();
+app.MapGrpcService<RecommendationService>();
+app.MapGrpcService<SpotCheckService>();
 
 await app.RunServiceAsync(args);
 

@@ -415,7 +415,8 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
         return [.. rows.Select(r => r.ToNamed())];
     }
 
-    private async Task UpdateApplicationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CallerScope caller, string kind,
+    /// <summary>An application's step, version-checked, with its audit row and feed entry; other stores call it inside their transaction.</summary>
+    internal async Task UpdateApplicationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CallerScope caller, string kind,
         Application before, Application after, CancellationToken cancellationToken)
     {
         var updated = await connection.ExecuteAsync(new CommandDefinition("""
@@ -553,4 +554,51 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
             History = JsonSerializer.Serialize(r.History, Json), r.Version, UpdatedAt = now, r.NationalDecision, r.PlaqueAwardedOn,
         });
     }
+
+    // ----- for the oversight store (recommendation lists, spot checks): reads in scope, and writes inside its transactions
+
+    /// <summary>The applications among <paramref name="ids"/> that the caller sees.</summary>
+    public async Task<IReadOnlyList<Named<Application>>> ApplicationsAsync(CallerScope caller, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0) return [];
+        var parameters = ScopeSql.Parameters(caller);
+        parameters.Add("ids", ids.ToArray());
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ApplicationRow>(new CommandDefinition(
+            $"select {ApplicationRow.Columns} from applications x {ApplicationJoins} where x.id = any(@ids) and {ScopeSql.Factories(caller)}", parameters,
+                cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToNamed())];
+    }
+
+    /// <summary>The recognitions among <paramref name="ids"/> that the caller sees.</summary>
+    public Task<IReadOnlyList<Named<Recognition>>> RecognitionsAsync(CallerScope caller, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        QueryRecognitionsAsync(caller, "x.id = any(@ids)", p => p.Add("ids", ids.ToArray()), cancellationToken);
+
+    /// <summary>The caller's live recognitions (pending publicity, cultivating, active) of these levels: a spot-check draw's candidates.</summary>
+    public Task<IReadOnlyList<Named<Recognition>>> LiveRecognitionsOfLevelsAsync(CallerScope caller, IReadOnlyCollection<Level> levels,
+        CancellationToken cancellationToken) =>
+        QueryRecognitionsAsync(caller, "x.status in ('PendingPublicity', 'Cultivating', 'Active') and x.level = any(@levels)",
+            p => p.Add("levels", levels.Select(l => l.ToString()).ToArray()), cancellationToken);
+
+    /// <summary>A recognition's step inside another store's transaction (a spot check's removal).</summary>
+    internal Task UpdateRecognitionInAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CallerScope caller, string kind,
+        Recognition before, Recognition after, CancellationToken cancellationToken) =>
+        UpdateRecognitionAsync(connection, transaction, caller, kind, before, after, DateTime.UtcNow, cancellationToken);
+
+    /// <summary>Spot checks in the caller's scope awaiting their rectification's follow-up by <paramref name="horizon"/>: for the list of clocks.</summary>
+    public async Task<IReadOnlyList<(Guid RecognitionId, string FactoryName, string RegionCode, Level Level, DateOnly DueOn)>> RectificationsDueAsync(
+        CallerScope caller, DateOnly horizon, CancellationToken cancellationToken)
+    {
+        var parameters = ScopeSql.Parameters(caller);
+        parameters.Add("horizon", horizon);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RectificationRow>(new CommandDefinition($"""
+            select x.recognition_id as RecognitionId, f.name as FactoryName, f.region_code as RegionCode, x.level, x.rectification_due_on as DueOn
+            from spot_checks x {Joins}
+            where x.status = 'Rectifying' and x.rectification_due_on <= @horizon and {ScopeSql.Factories(caller)}
+            """, parameters, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => (r.RecognitionId, r.FactoryName, r.RegionCode, Enum.Parse<Level>(r.Level), r.DueOn))];
+    }
+
+    private sealed record RectificationRow(Guid RecognitionId, string FactoryName, string RegionCode, string Level, DateOnly DueOn);
 }

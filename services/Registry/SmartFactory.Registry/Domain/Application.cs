@@ -174,13 +174,9 @@ public sealed record Application(
         if (text.Length > MaxCommentsLength) violations.Add("comments", $"must be at most {MaxCommentsLength} characters");
         violations.ThrowIfAny();
 
+        // Recommending is a ranked list within the quota now (推荐汇总表, RecommendationList); the action stays on the wire.
         if (action == ReviewAction.Recommend)
-        {
-            if (!campaign.Quotas.TryGetValue(caller.Region, out var quota))
-                throw new RuleViolationException([$"the {campaign.Year} {Level.ToString().ToLowerInvariant()} campaign sets no quota for {caller.Region}"]);
-            if (quotaUsed >= quota)
-                throw new RuleViolationException([$"the quota of {caller.Region} in the {campaign.Year} {Level.ToString().ToLowerInvariant()} campaign ({quota}) is used up"]);
-        }
+            throw new RuleViolationException([$"recommend through the campaign's recommendation list (推荐汇总表): put the application on the {caller.Region} list and submit it"]);
 
         var (status, verb) = action switch
         {
@@ -320,4 +316,24 @@ public sealed record Application(
     }
 
     private static string Describe(ApplicationStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// Recommended at <paramref name="rank"/> of a submitted recommendation list (推荐汇总表, 003 第十一、十三条): the
+    /// list's submission does this to every entry, in one transaction.
+    /// </summary>
+    public Application RecommendIn(RecommendationList list, int rank, CallerScope caller, DateTime now)
+    {
+        if (Status != ApplicationStatus.Submitted || CampaignId != list.CampaignId)
+            throw new RuleViolationException([$"application {Id} is {Describe(Status)}; only a submitted application of the list's campaign is recommended"]);
+        var reason = list.Entries.FirstOrDefault(e => e.ApplicationId == Id)?.Reason ?? "";
+        return this with
+        {
+            Status = ApplicationStatus.Recommended,
+            RecommendedBy = list.RecommenderRegion,
+            History = [.. History, new ReviewEntry("recommended", caller.Role.ToString().ToLowerInvariant(), caller.Name,
+                $"rank {rank} of {list.Entries.Count} in the recommendation list (推荐汇总表) {list.Id}{(reason.Length > 0 ? $": {reason}" : "")}", now)],
+            Version = Version + 1,
+            UpdatedAt = now,
+        };
+    }
 }

@@ -361,7 +361,13 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
                 CampaignId = c.Id.ToString(), FactoryName = $"{c.Year}年{Domain.LevelRules.Chinese(c.Level)}智能工厂评定 ({c.RegionCode})", RegionCode = c.RegionCode,
                 Level = c.Level.ToMessage(), Kind = "round_complete_by", DueOn = Domain.BusinessDates.Iso(c.CompleteBy), DaysLeft = c.DaysLeft(today),
             });
-        return new ListDeadlinesResponse { Deadlines = { recognitions.Concat(rounds).OrderBy(d => d.DueOn, StringComparer.Ordinal) } };
+        // A spot check's rectification (整改) is followed up by its deadline: that clock runs beside the recognition's own.
+        var rectifications = (await lifecycle.RectificationsDueAsync(caller, horizon, context.CancellationToken)).Select(r => new Deadline
+        {
+            RecognitionId = r.RecognitionId.ToString(), FactoryName = r.FactoryName, RegionCode = r.RegionCode, Level = r.Level.ToMessage(),
+            Kind = Domain.SpotCheck.RectificationDueKind, DueOn = Domain.BusinessDates.Iso(r.DueOn), DaysLeft = r.DueOn.DayNumber - today.DayNumber,
+        });
+        return new ListDeadlinesResponse { Deadlines = { recognitions.Concat(rounds).Concat(rectifications).OrderBy(d => d.DueOn, StringComparer.Ordinal) } };
     }
 
     public override async Task<ListChangesResponse> ListChanges(ListChangesRequest request, ServerCallContext context)
