@@ -157,17 +157,17 @@ public class LifecycleRulesTests
     {
         var campaign = Campaign(Level.Basic);
         var application = Submitted(Level.Basic, campaign: campaign);
-        Assert.Throws<ForbiddenException>(() => application.Review(Scopes.Hubei, 2, ReviewAction.Approve, null, campaign, 0, Today, Now));
-        Assert.Throws<ValidationException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Return, " ", campaign, 0, Today, Now));
-        Assert.Throws<RuleViolationException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Recommend, null, campaign, 0, Today, Now));
+        Assert.Throws<ForbiddenException>(() => application.Review(Scopes.Hubei, 2, ReviewAction.Approve, null, campaign, Today, Now));
+        Assert.Throws<ValidationException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Return, " ", campaign, Today, Now));
+        Assert.Throws<RuleViolationException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Recommend, null, campaign, Today, Now));
 
-        var returned = application.Review(Scopes.Wuhan, 2, ReviewAction.Return, "补充关键设备清单", campaign, 0, Today, Now);
+        var returned = application.Review(Scopes.Wuhan, 2, ReviewAction.Return, "补充关键设备清单", campaign, Today, Now);
         Assert.Equal(ApplicationStatus.Returned, returned.Status);
         var edited = returned.Edit(Company, 3, Form(3), Now);
         var again = edited.Submit(Company, 4, campaign, Clean, Catalogs, Today, Now);
-        var unverified = Assert.Throws<RuleViolationException>(() => again.Review(Scopes.Wuhan, 5, ReviewAction.Approve, null, campaign, 0, Today, Now));
+        var unverified = Assert.Throws<RuleViolationException>(() => again.Review(Scopes.Wuhan, 5, ReviewAction.Approve, null, campaign, Today, Now));
         Assert.Equal(BasicRequirements.All.Count, unverified.Rules.Count);
-        var approved = Verified(again, Scopes.Wuhan).Review(Scopes.Wuhan, 6, ReviewAction.Approve, null, campaign, 0, Today, Now);
+        var approved = Verified(again, Scopes.Wuhan).Review(Scopes.Wuhan, 6, ReviewAction.Approve, null, campaign, Today, Now);
         Assert.Equal(["submitted", "returned", "submitted", "approved"], approved.History.Select(h => h.Action));
         Assert.Throws<RuleViolationException>(() => approved.Edit(Company, 7, Form(), Now));
     }
@@ -177,8 +177,8 @@ public class LifecycleRulesTests
     {
         var campaign = Campaign(Level.Advanced, new Dictionary<string, int> { ["420100"] = 1 });
         var application = Submitted(Level.Advanced, new ApplicantStanding(Level.Basic, null, true, null, "420100", "36"), campaign: campaign);
-        Assert.Throws<RuleViolationException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Approve, null, campaign, 0, Today, Now));
-        var byReview = Assert.Throws<RuleViolationException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Recommend, null, campaign, 0, Today, Now));
+        Assert.Throws<RuleViolationException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Approve, null, campaign, Today, Now));
+        var byReview = Assert.Throws<RuleViolationException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Recommend, null, campaign, Today, Now));
         Assert.Contains("recommendation list (推荐汇总表)", byReview.Message);
 
         var list = RecommendationList.Create(Scopes.Wuhan, campaign, Guid.NewGuid(), Now)
@@ -186,8 +186,8 @@ public class LifecycleRulesTests
         var submitted = list.Submit(Scopes.Wuhan, 2, new Dictionary<Guid, Application> { [application.Id] = application }, Now);
         var recommended = application.RecommendIn(submitted, 1, Scopes.Wuhan, Now);
         Assert.Equal(("420100", ApplicationStatus.Recommended), (recommended.RecommendedBy, recommended.Status));
-        Assert.Throws<ForbiddenException>(() => recommended.Review(Scopes.Wuhan, 3, ReviewAction.Approve, null, campaign, 0, Today, Now));
-        Assert.Equal(ApplicationStatus.Approved, Verified(recommended, Scopes.Hubei).Review(Scopes.Hubei, 4, ReviewAction.Approve, null, campaign, 0, Today, Now).Status);
+        Assert.Throws<ForbiddenException>(() => recommended.Review(Scopes.Wuhan, 3, ReviewAction.Approve, null, campaign, Today, Now));
+        Assert.Equal(ApplicationStatus.Approved, Verified(recommended, Scopes.Hubei).Review(Scopes.Hubei, 4, ReviewAction.Approve, null, campaign, Today, Now).Status);
     }
 
     [Fact]
@@ -195,13 +195,13 @@ public class LifecycleRulesTests
     {
         var campaign = Campaign(Level.Excellent, new Dictionary<string, int> { ["420000"] = 5 });
         var application = Submitted(Level.Excellent, new ApplicantStanding(Level.Advanced, null, true, null, "420100", "36"), campaign: campaign);
-        Assert.Throws<ForbiddenException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Recommend, null, campaign, 0, Today, Now));
+        Assert.Throws<ForbiddenException>(() => application.Review(Scopes.Wuhan, 2, ReviewAction.Recommend, null, campaign, Today, Now));
         Assert.Throws<ForbiddenException>(() => RecommendationList.Create(Scopes.Wuhan, campaign, Guid.NewGuid(), Now));
         var found = new Dictionary<Guid, Application> { [application.Id] = application };
         var list = RecommendationList.Create(Scopes.Hubei, campaign, Guid.NewGuid(), Now).SetEntries(Scopes.Hubei, 1, [(application.Id.ToString(), null)], found, Now);
         var recommended = application.RecommendIn(list.Submit(Scopes.Hubei, 2, found, Now), 1, Scopes.Hubei, Now);
-        Assert.Throws<ForbiddenException>(() => recommended.Review(Scopes.Hubei, 3, ReviewAction.Approve, null, campaign, 0, Today, Now));
-        var rejected = recommended.Review(Scopes.Ministry, 3, ReviewAction.Reject, "场景成效不足", campaign, 0, Today, Now);
+        Assert.Throws<ForbiddenException>(() => recommended.Review(Scopes.Hubei, 3, ReviewAction.Approve, null, campaign, Today, Now));
+        var rejected = recommended.Review(Scopes.Ministry, 3, ReviewAction.Reject, "场景成效不足", campaign, Today, Now);
         Assert.Equal(ApplicationStatus.Rejected, rejected.Status);
     }
 
@@ -397,7 +397,7 @@ public class LifecycleRulesTests
         Assert.Throws<ForbiddenException>(() => active.ApplyForRenewal(PublicityResult, active.Version, Today, Now));
         Assert.Throws<ForbiddenException>(() => active.DecideRenewal(PublicityResult, active.Version, true, null, Today, Now));
         var submitted = Submitted(Level.Basic);
-        Assert.Throws<ForbiddenException>(() => submitted.Review(PublicityResult, submitted.Version, ReviewAction.Approve, null, Campaign(Level.Basic), 0, Today, Now));
+        Assert.Throws<ForbiddenException>(() => submitted.Review(PublicityResult, submitted.Version, ReviewAction.Approve, null, Campaign(Level.Basic), Today, Now));
         Assert.Throws<ForbiddenException>(() => SmartFactory.Registry.Domain.Campaign.Create(PublicityResult,
             new CampaignDraft(Level.Basic, 2026, "2026-01-05", "2026-02-28", null, []), Scopes.Reference, null, Guid.NewGuid(), Now));
         // It reads every region, so writing the registry would make it an authority everywhere.
@@ -483,7 +483,7 @@ public class LifecycleRulesTests
     public void A_returned_application_comes_back_after_the_window_until_the_decision_is_due()
     {
         var campaign = Campaign(Level.Basic) with { SubmissionClosesOn = new DateOnly(2026, 3, 15), DecisionDueOn = new DateOnly(2026, 3, 31) };
-        var returned = Submitted(Level.Basic, campaign: campaign).Review(Scopes.Wuhan, 2, ReviewAction.Return, "补充材料", campaign, 0, Today, Now);
+        var returned = Submitted(Level.Basic, campaign: campaign).Review(Scopes.Wuhan, 2, ReviewAction.Return, "补充材料", campaign, Today, Now);
         Assert.Equal(ApplicationStatus.Submitted, returned.Submit(Company, 3, campaign, Clean, Catalogs, new DateOnly(2026, 3, 20), Now).Status);
         var late = Assert.Throws<RuleViolationException>(() => returned.Submit(Company, 3, campaign, Clean, Catalogs, new DateOnly(2026, 4, 1), Now));
         Assert.Equal("the 2026 基础级 round was to be complete by 2026-03-31; only the province can extend it, giving a reason", Assert.Single(late.Rules));

@@ -178,12 +178,12 @@ public class ProgrammeRulesTests
             r.Code == "not_listed" ? attachment : null, "city", "武汉市经信局", Now)).ToList();
         var verified = submitted.Verify(Scopes.Wuhan, 2, all, Now);
         Assert.Equal(attachment, verified.Verifications.Single(v => v.Code == "not_listed").AttachmentId);
-        var blocked = Assert.Throws<RuleViolationException>(() => verified.Review(Scopes.Wuhan, 3, ReviewAction.Approve, null, campaign, 0, today, Now));
+        var blocked = Assert.Throws<RuleViolationException>(() => verified.Review(Scopes.Wuhan, 3, ReviewAction.Approve, null, campaign, today, Now));
         Assert.Equal(["the reviewers found the basic requirement not_listed not met: 信用中国查询：列入经营异常名录; reject the application"], blocked.Rules);
-        Assert.Equal(ApplicationStatus.Rejected, verified.Review(Scopes.Wuhan, 3, ReviewAction.Reject, "列入经营异常名录", campaign, 0, today, Now).Status);
+        Assert.Equal(ApplicationStatus.Rejected, verified.Review(Scopes.Wuhan, 3, ReviewAction.Reject, "列入经营异常名录", campaign, today, Now).Status);
         // A later finding replaces the earlier one of the same requirement.
         var corrected = verified.Verify(Scopes.Wuhan, 3, [all.Single(v => v.Code == "not_listed") with { Confirmed = true, Note = "已移出异常名录" }], Now);
-        Assert.Equal(ApplicationStatus.Approved, corrected.Review(Scopes.Wuhan, 4, ReviewAction.Approve, null, campaign, 0, today, Now).Status);
+        Assert.Equal(ApplicationStatus.Approved, corrected.Review(Scopes.Wuhan, 4, ReviewAction.Approve, null, campaign, today, Now).Status);
     }
 
     [Fact]
@@ -220,7 +220,7 @@ public class ProgrammeRulesTests
         // No publicity of ours: the ministry approves nothing through a review.
         var review = Assert.Throws<RuleViolationException>(() => application.Review(Scopes.Ministry, 4, ReviewAction.Approve, null,
             Campaign.Create(Scopes.Ministry, new CampaignDraft(Level.Excellent, 2026, "2026-03-01", "2026-04-01", "2026-10-31", []), Scopes.Reference, null, Guid.NewGuid(), Now),
-            0, new DateOnly(2026, 10, 1), Now));
+            new DateOnly(2026, 10, 1), Now));
         Assert.Contains("take effect from MIIT's published decision: record it", review.Message);
     }
 

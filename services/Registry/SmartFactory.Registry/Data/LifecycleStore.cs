@@ -242,25 +242,12 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
         }, cancellationToken);
     }
 
-    /// <summary>
-    /// Saves an application's step and, when it was approved, the new recognition, together. A recommendation is
-    /// counted again inside the transaction, under a lock per campaign and recommender, so two at once cannot both
-    /// take the last place of a quota.
-    /// </summary>
+    /// <summary>Saves an application's step and, when it was approved, the new recognition, together.</summary>
     public async Task SaveApplicationAsync(CallerScope caller, string kind, Application before, Application after, Recognition? recognition,
-        int? quota, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
-            if (quota is { } limit && after.RecommendedBy is { } recommender)
-            {
-                await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(hashtext(@key))", new { key = $"quota:{after.CampaignId}:{recommender}" }, transaction,
-                    cancellationToken: cancellationToken));
-                var used = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                    "select count(*) from applications where campaign_id = @CampaignId and recommended_by = @recommender", new { after.CampaignId, recommender }, transaction,
-                        cancellationToken: cancellationToken));
-                if (used >= limit) throw new RuleViolationException([$"the quota of {recommender} in this campaign ({limit}) is used up"]);
-            }
             await UpdateApplicationAsync(connection, transaction, caller, kind, before, after, cancellationToken);
             if (recognition is not null)
             {
@@ -270,14 +257,6 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
                 await changes.RecordAsync(transaction, caller, "recognition." + recognition.History[^1].Kind, "recognition", recognition.Id, null, recognition, cancellationToken);
             }
         }, cancellationToken);
-    }
-
-    public async Task<int> RecommendationsAsync(Guid campaignId, string recommender, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "select count(*) from applications where campaign_id = @campaignId and recommended_by = @recommender", new { campaignId, recommender },
-                cancellationToken: cancellationToken));
     }
 
     // ----- recognitions

@@ -140,26 +140,29 @@ public sealed record Application(
     }
 
     /// <summary>
-    /// A reviewer's step. Basic: the city approves, returns or rejects. Advanced: the city recommends (within its quota),
-    /// returns or rejects, then the province approves or rejects. Excellent and leading: the province recommends (within
-    /// its quota), returns or rejects; the ministry rejects, or names it in MIIT's decision
+    /// A reviewer's step. Basic: the city approves, returns or rejects. Advanced: the city returns or rejects, or puts it on
+    /// its ranked list (<see cref="RecommendIn"/>), then the province approves or rejects. Excellent and leading: the
+    /// province returns, rejects or lists it; the ministry rejects, or names it in MIIT's decision
     /// (<see cref="SelectedByNationalDecision"/>). Approval needs every declared requirement verified, and no step may
     /// come after the round's deadline (003 第十、十二条) or in a closed round.
     /// </summary>
     public Application Review(CallerScope caller, long expectedVersion, ReviewAction action, string? comments, Campaign campaign,
-        int quotaUsed, DateOnly today, DateTime now)
+        DateOnly today, DateTime now)
     {
         var reviewer = Reviewer();
         if (caller.Role != reviewer)
             throw new ForbiddenException($"the {reviewer.ToString().ToLowerInvariant()} reviews this {Level.ToString().ToLowerInvariant()} application now");
         CheckVersion(expectedVersion);
+        // Recommending is a ranked list within the quota (推荐汇总表, RecommendationList); the action stays on the wire.
+        if (action == ReviewAction.Recommend && Status == ApplicationStatus.Submitted && Level != Level.Basic)
+            throw new RuleViolationException([$"recommend through the campaign's recommendation list (推荐汇总表): put the application on the {caller.Region} list and submit it"]);
 
         ReviewAction[] possible = (Status, Level) switch
         {
             (ApplicationStatus.Recommended, >= Level.Excellent) => [ReviewAction.Reject],
             (ApplicationStatus.Recommended, _) => [ReviewAction.Approve, ReviewAction.Reject],
             (_, Level.Basic) => [ReviewAction.Approve, ReviewAction.Return, ReviewAction.Reject],
-            _ => [ReviewAction.Recommend, ReviewAction.Return, ReviewAction.Reject],
+            _ => [ReviewAction.Return, ReviewAction.Reject],
         };
         if (!possible.Contains(action))
             throw new RuleViolationException([$"the {reviewer.ToString().ToLowerInvariant()} may {string.Join(", ", possible.Select(p => p.ToString().ToLowerInvariant()))} this application, not {action.ToString().ToLowerInvariant()} it"
@@ -174,21 +177,15 @@ public sealed record Application(
         if (text.Length > MaxCommentsLength) violations.Add("comments", $"must be at most {MaxCommentsLength} characters");
         violations.ThrowIfAny();
 
-        // Recommending is a ranked list within the quota now (推荐汇总表, RecommendationList); the action stays on the wire.
-        if (action == ReviewAction.Recommend)
-            throw new RuleViolationException([$"recommend through the campaign's recommendation list (推荐汇总表): put the application on the {caller.Region} list and submit it"]);
-
         var (status, verb) = action switch
         {
             ReviewAction.Approve => (ApplicationStatus.Approved, "approved"),
             ReviewAction.Return => (ApplicationStatus.Returned, "returned"),
-            ReviewAction.Reject => (ApplicationStatus.Rejected, "rejected"),
-            _ => (ApplicationStatus.Recommended, "recommended"),
+            _ => (ApplicationStatus.Rejected, "rejected"),
         };
         return this with
         {
             Status = status,
-            RecommendedBy = action == ReviewAction.Recommend ? caller.Region : RecommendedBy,
             History = [.. History, new ReviewEntry(verb, caller.Role.ToString().ToLowerInvariant(), caller.Name, text, now)],
             Version = Version + 1,
             UpdatedAt = now,

@@ -89,7 +89,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
             violations.ThrowIfAny();
             var existing = await GetApplicationInScope(caller, request.Id, context.CancellationToken);
             var edited = existing.Item.Edit(caller, request.ExpectedVersion, form, Now());
-            await lifecycle.SaveApplicationAsync(caller, "application.edited", existing.Item, edited, null, null, context.CancellationToken);
+            await lifecycle.SaveApplicationAsync(caller, "application.edited", existing.Item, edited, null, context.CancellationToken);
             return (existing with { Item = edited }).ToMessage();
         }
 
@@ -115,7 +115,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var submitted = application.Item.Submit(caller, request.ExpectedVersion, campaign, standing, catalogs, Today(), Now());
         // 申报材料要素完整 (003 第十七条): refused naming everything the dossier still lacks.
         (await dossiers.GetAsync(submitted.Id, context.CancellationToken)).ThrowIfIncomplete(submitted.Form.ScenarioIds);
-        await lifecycle.SaveApplicationAsync(caller, "application.submitted", application.Item, submitted, null, null, context.CancellationToken);
+        await lifecycle.SaveApplicationAsync(caller, "application.submitted", application.Item, submitted, null, context.CancellationToken);
         return (application with { Item = submitted }).ToMessage();
     }
 
@@ -141,8 +141,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
             ?? throw new ValidationException([new FieldViolation("action", "is required: approve, return, reject or recommend")]);
         var application = await GetApplicationInScope(caller, request.Id, context.CancellationToken);
         var campaign = await lifecycle.GetCampaignAsync(application.Item.CampaignId, context.CancellationToken) ?? throw new NotFoundException("the application's campaign is gone");
-        var used = action == Domain.ReviewAction.Recommend ? await lifecycle.RecommendationsAsync(campaign.Id, caller.Region, context.CancellationToken) : 0;
-        var reviewed = application.Item.Review(caller, request.ExpectedVersion, action, request.Comments, campaign, used, Today(), Now());
+        var reviewed = application.Item.Review(caller, request.ExpectedVersion, action, request.Comments, campaign, Today(), Now());
 
         Domain.Recognition? recognition = null;
         if (reviewed.Status == Domain.ApplicationStatus.Approved)
@@ -151,7 +150,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
             reviewed = reviewed.Recognized(recognition.Id);
         }
         await lifecycle.SaveApplicationAsync(caller, "application." + reviewed.History[^1].Action, application.Item, reviewed, recognition,
-            action == Domain.ReviewAction.Recommend ? campaign.Quotas[caller.Region] : null, context.CancellationToken);
+            context.CancellationToken);
         return (application with { Item = reviewed }).ToMessage();
     }
 
@@ -164,7 +163,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         violations.ThrowIfAny();
         var application = await GetApplicationInScope(caller, request.Id, context.CancellationToken);
         var verified = application.Item.Verify(caller, request.ExpectedVersion, findings, Now());
-        await lifecycle.SaveApplicationAsync(caller, "application.declarations_verified", application.Item, verified, null, null, context.CancellationToken);
+        await lifecycle.SaveApplicationAsync(caller, "application.declarations_verified", application.Item, verified, null, context.CancellationToken);
         return (application with { Item = verified }).ToMessage();
     }
 
