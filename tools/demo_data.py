@@ -285,6 +285,10 @@ def upload_dossier(token, application):
     upload("commitment_letter", "承诺书（盖章）.pdf", pdf("Commitment letter, signed and sealed"), "application/pdf")
     upload("equipment_list", "关键设备清单.xlsx", xlsx(["设备名称", "供应商", "数量"]), xlsx_type)
     upload("software_list", "工业软件清单.xlsx", xlsx(["软件名称", "供应商", "版本"]), xlsx_type)
+    # The basic requirements whose evidence goes with the application (003 附1): last year's accounts, the organisation.
+    upload("declaration_evidence", "上年度财务报表.pdf", pdf("Financial statements of last year"), "application/pdf", "above_designated_size")
+    upload("declaration_evidence", "智能制造推进机构任命文件.pdf", pdf("Appointment of the smart manufacturing office"), "application/pdf",
+           "organisation_and_people")
     for scenario in application["scenarioIds"]:
         expect(200, "PUT", f"/api/v1/applications/{application['id']}/dossier/narratives/{scenario}", token, {
             "currentState": "人工排产、纸质记录，设备数据分散", "painPoints": "交付周期长，质量问题追溯困难",

@@ -62,6 +62,8 @@ public class DossierApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
         var extra = await (await Upload(draft, enterprise, "declaration_evidence", Dossiers.Docx(), "说明.docx", "application/octet-stream", "secure_controllable"))
             .Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("secure_controllable", extra.GetProperty("subject").GetString());
+        foreach (var code in new[] { "above_designated_size", "organisation_and_people" })
+            Assert.Equal(HttpStatusCode.Created, (await Upload(draft, enterprise, "declaration_evidence", Dossiers.Pdf(code), $"{code}.pdf", "application/pdf", code)).StatusCode);
         foreach (var scenario in FormScenarios)
         {
             var narrative = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/applications/{draft}/dossier/narratives/{scenario}", enterprise, new
@@ -81,7 +83,7 @@ public class DossierApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
         Assert.Equal(HttpStatusCode.NoContent, (await fixture.Send(HttpMethod.Delete, $"/api/v1/applications/{draft}/dossier/files/{Id(extra)}", enterprise)).StatusCode);
         var dossier = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/applications/{draft}/dossier", enterprise);
         Assert.Empty(dossier.GetProperty("missing").EnumerateArray());
-        Assert.Equal(4 + FormScenarios.Length, dossier.GetProperty("files").GetArrayLength());
+        Assert.Equal(4 + 2 + FormScenarios.Length, dossier.GetProperty("files").GetArrayLength()); // with two requirements' evidence
         Assert.DoesNotContain(Id(extra), dossier.GetProperty("files").EnumerateArray().Select(Id));
 
         var submitted = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{draft}/submit", enterprise, new { expectedVersion = 1 });

@@ -29,7 +29,7 @@ public class DossierGrpcTests(RegistryFixture registry) : IClassFixture<Registry
 
         var empty = await Get(draft.Id, enterprise);
         Assert.Empty(empty.Files);
-        Assert.Equal(4 + 2 * AllAreas.Length, empty.Missing.Count); // four files, and per scenario a narrative and evidence
+        Assert.Equal(4 + 2 + 2 * AllAreas.Length, empty.Missing.Count); // four files, two requirements' evidence, and per scenario a narrative and evidence
         Assert.Equal(1, await Audits("dossier.viewed", draft.Id));
 
         var first = await Upload(Dossiers.File(draft.Id, DossierFileKind.Dossier, Dossiers.Pdf("v1"), "申报书.pdf"), enterprise);

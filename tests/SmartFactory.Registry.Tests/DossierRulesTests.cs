@@ -35,6 +35,8 @@ public class DossierRulesTests
             "the dossier lacks the signed and sealed commitment letter (承诺书)",
             "the dossier lacks the list of key equipment (关键设备清单)",
             "the dossier lacks the list of industrial software (工业软件清单)",
+            "the basic requirement above_designated_size needs its evidence (declaration_evidence): 规模以上工业企业，企业和产品均具有较强市场竞争力",
+            "the basic requirement organisation_and_people needs its evidence (declaration_evidence): 建立智能工厂统筹规划、建设和运营的组织机制，拥有一批智能制造专业人才",
             "scenario 2025-20 has no narrative", "scenario 2025-20 has no evidence file",
             "scenario 2025-24 has no narrative", "scenario 2025-24 has no evidence file",
         ], new Dossier(app.Id, [], []).MissingToSubmit(app.Form.ScenarioIds));
@@ -48,13 +50,14 @@ public class DossierRulesTests
         [
             File(app, DossierFileKind.Dossier), File(app, DossierFileKind.CommitmentLetter), File(app, DossierFileKind.EquipmentList),
             File(app, DossierFileKind.SoftwareList), File(app, DossierFileKind.ScenarioEvidence, "2025-20"), File(app, DossierFileKind.ScenarioEvidence, "2025-24"),
+            File(app, DossierFileKind.DeclarationEvidence, "above_designated_size"), File(app, DossierFileKind.DeclarationEvidence, "organisation_and_people"),
         ];
         var complete = new Dossier(app.Id, files, [Narrative("2025-20"), Narrative("2025-24")]);
         Assert.Empty(complete.MissingToSubmit(app.Form.ScenarioIds));
         complete.ThrowIfIncomplete(app.Form.ScenarioIds);
 
         // Evidence of another scenario, or of a declaration, is not the scenario's.
-        var gaps = new Dossier(app.Id, [.. files[..5], File(app, DossierFileKind.DeclarationEvidence, "2025-24")],
+        var gaps = new Dossier(app.Id, [.. files[..5], .. files[6..], File(app, DossierFileKind.DeclarationEvidence, "2025-24")],
             [Narrative("2025-20"), Narrative("2025-24", results: "") with { Suppliers = "" }]);
         var refused = Assert.Throws<RuleViolationException>(() => gaps.ThrowIfIncomplete(app.Form.ScenarioIds));
         Assert.Equal(["scenario 2025-24's narrative lacks suppliers, results", "scenario 2025-24 has no evidence file"], refused.Rules);

@@ -69,6 +69,9 @@ public static class Dossiers
             File(applicationId, DossierFileKind.SoftwareList, Xlsx(), "工业软件清单.xlsx"),
         ];
         foreach (var file in files) await Upload(registry, file, enterpriseToken);
+        // The basic requirements whose evidence goes with the application (003 附1).
+        foreach (var code in new[] { "above_designated_size", "organisation_and_people" })
+            await Upload(registry, File(applicationId, DossierFileKind.DeclarationEvidence, Pdf(code), $"{code}.pdf", code), enterpriseToken);
         foreach (var scenario in scenarioIds)
         {
             await registry.Unary<SaveScenarioNarrativeRequest, ScenarioNarrative>(Method("SaveScenarioNarrative"), Narrative(applicationId, scenario), enterpriseToken);

@@ -32,7 +32,8 @@ public static class BasicRequirements
         new("products_permitted", "提供的产品（服务）不属于国家禁止、限制或淘汰类", "003 第三条", false),
         new("sound_finances", "近三年经营和财务状况良好，无不良信用记录，无偷漏税等违法违规行为", "003 第三条; 附1 一.2", false),
         new("no_serious_accident", "近三年无亡人或较大及以上安全事故、无较大及以上环保、质量等事故", "003 第三条; 附1 一.2", false),
-        new("secure_controllable", "关键技术装备、工业软件、工业操作系统、系统解决方案等安全可控，网络安全和数据安全风险可控", "003 附1 一.3", true),
+        // Its evidence is the dossier's lists of key equipment and industrial software.
+        new("secure_controllable", "关键技术装备、工业软件、工业操作系统、系统解决方案等安全可控，网络安全和数据安全风险可控", "003 附1 一.3", false),
         new("organisation_and_people", "建立智能工厂统筹规划、建设和运营的组织机制，拥有一批智能制造专业人才", "003 附1 一.4", true),
     ];
 

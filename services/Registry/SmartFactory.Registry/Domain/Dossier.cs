@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using SmartFactory.Kernel;
 
 namespace SmartFactory.Registry.Domain;
@@ -43,7 +42,7 @@ public sealed record ScenarioNarrative(string ScenarioId, string CurrentState, s
 }
 
 /// <summary>The kinds of file: the types each takes, which hold one file, what their subject is.</summary>
-public static partial class DossierFiles
+public static class DossierFiles
 {
     /// <summary>At most this much a file: a scanned dossier of a hundred pages fits.</summary>
     public const int MaxFileBytes = 20 * 1024 * 1024;
@@ -92,8 +91,8 @@ public static partial class DossierFiles
             case DossierFileKind.ScenarioEvidence when !application.Form.ScenarioIds.Contains(about):
                 violations.Add("subject", $"name a scenario of this application ({string.Join(", ", application.Form.ScenarioIds)})");
                 break;
-            case DossierFileKind.DeclarationEvidence or DossierFileKind.VerificationAttachment when !DeclarationCode().IsMatch(about):
-                violations.Add("subject", "name the declaration's code (a-z and _, at most 40 characters)");
+            case DossierFileKind.DeclarationEvidence or DossierFileKind.VerificationAttachment when BasicRequirements.Find(about) is null:
+                violations.Add("subject", $"name the basic requirement ({string.Join(", ", BasicRequirements.All.Select(r => r.Code))})");
                 break;
             case DossierFileKind.Dossier or DossierFileKind.CommitmentLetter or DossierFileKind.EquipmentList or DossierFileKind.SoftwareList when about.Length > 0:
                 violations.Add("subject", $"{Describe(kind)} has no subject");
@@ -111,9 +110,6 @@ public static partial class DossierFiles
         if (rules.Count > 0) throw new RuleViolationException(rules);
         return (new DossierFile(application.Id, kind, IsSingle(kind) ? "" : about, checkedFile, caller.Role.ToString().ToLowerInvariant(), now), replaces);
     }
-
-    [GeneratedRegex("^[a-z_]{1,40}$")]
-    private static partial Regex DeclarationCode();
 }
 
 /// <summary>An application's dossier (申报材料) as stored: its files and its scenarios' narratives.</summary>
@@ -122,14 +118,18 @@ public sealed record Dossier(Guid ApplicationId, IReadOnlyList<DossierFile> File
     public long TotalSize => Files.Sum(f => f.File.Size);
 
     /// <summary>
-    /// What is missing to submit (申报材料要素完整, 003 第十七条): the dossier PDF, the commitment letter, both lists, and for
-    /// each scenario the application names a complete narrative and at least one evidence file. Empty when complete.
+    /// What is missing to submit (申报材料要素完整, 003 第十七条): the dossier PDF, the commitment letter, both lists, the
+    /// evidence of the basic requirements that call for it (003 附1), and for each scenario the application names a complete
+    /// narrative and at least one evidence file. Empty when complete.
     /// </summary>
     public IReadOnlyList<string> MissingToSubmit(IReadOnlyList<string> scenarioIds)
     {
         var missing = new List<string>();
         foreach (var kind in (DossierFileKind[])[DossierFileKind.Dossier, DossierFileKind.CommitmentLetter, DossierFileKind.EquipmentList, DossierFileKind.SoftwareList])
             if (!Files.Any(f => f.Kind == kind)) missing.Add($"the dossier lacks {DossierFiles.Describe(kind)}");
+        foreach (var requirement in BasicRequirements.All.Where(r => r.NeedsEvidence))
+            if (!Files.Any(f => f.Kind == DossierFileKind.DeclarationEvidence && f.Subject == requirement.Code))
+                missing.Add($"the basic requirement {requirement.Code} needs its evidence (declaration_evidence): {requirement.Text}");
         foreach (var scenario in scenarioIds)
         {
             var narrative = Narratives.FirstOrDefault(n => n.ScenarioId == scenario);
