@@ -40,6 +40,24 @@ public sealed class Violations
         return null;
     }
 
+    /// <summary>A record's id (a UUID); empty gives null (and a violation when required).</summary>
+    public Guid? Id(string field, string? value, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required) Add(field, "is required");
+            return null;
+        }
+        if (Guid.TryParse(value, out var id)) return id;
+        Add(field, "must be a UUID");
+        return null;
+    }
+
+    /// <summary>The one id a call names, or a validation error naming its field.</summary>
+    public static Guid ParseId(string? value, string field = "id") => Guid.TryParse(value, out var id)
+        ? id
+        : throw new ValidationException([new FieldViolation(field, "must be a UUID")]);
+
     private void Check(string field, string value, int maxLength)
     {
         if (value.Length > maxLength) Add(field, $"must be at most {maxLength} characters (got {value.Length})");

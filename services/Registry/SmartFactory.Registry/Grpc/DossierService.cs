@@ -77,7 +77,7 @@ public sealed class DossierService(DossierStore dossiers, LifecycleStore lifecyc
     /// <summary>The application, if the caller may read its dossier; NOT_FOUND otherwise, as for one that does not exist.</summary>
     private async Task<Domain.Application> Readable(CallerScope caller, string id, string field, CancellationToken cancellationToken)
     {
-        var application = (await lifecycle.GetApplicationAsync(caller, Id(id, field), cancellationToken))?.Item
+        var application = (await lifecycle.GetApplicationAsync(caller, Violations.ParseId(id, field), cancellationToken))?.Item
             ?? throw new NotFoundException($"application {id} not found");
         Domain.DossierAccess.ThrowUnlessReadable(caller, application);
         return application;
@@ -96,15 +96,11 @@ public sealed class DossierService(DossierStore dossiers, LifecycleStore lifecyc
     private static Guid Ids(string applicationId, string fileId)
     {
         var violations = new Violations();
-        if (!Guid.TryParse(applicationId, out _)) violations.Add("application_id", "must be a UUID");
-        if (!Guid.TryParse(fileId, out var id)) violations.Add("file_id", "must be a UUID");
+        violations.Id("application_id", applicationId, required: true);
+        var id = violations.Id("file_id", fileId, required: true);
         violations.ThrowIfAny();
-        return id;
+        return id!.Value;
     }
-
-    private static Guid Id(string value, string field) => Guid.TryParse(value, out var id)
-        ? id
-        : throw new ValidationException([new FieldViolation(field, "must be a UUID")]);
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 }

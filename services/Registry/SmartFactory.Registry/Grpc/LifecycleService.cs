@@ -127,7 +127,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var caller = context.Caller();
         var violations = new Violations();
         var page = Page.Parse(request.PageSize, request.PageToken, violations);
-        var campaign = OptionalId(violations, "campaign_id", request.CampaignId);
+        var campaign = violations.Id("campaign_id", request.CampaignId, required: false);
         violations.ThrowIfAny();
         var (items, total) = await lifecycle.ListApplicationsAsync(caller,
             new ApplicationFilter(campaign, request.Status.ToDomain(), request.Level.ToDomain()), page.Offset, page.Size, context.CancellationToken);
@@ -224,7 +224,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
     {
         var caller = context.Caller();
         var violations = new Violations();
-        var applicationId = RequiredId(violations, "application_id", request.ApplicationId);
+        var applicationId = violations.Id("application_id", request.ApplicationId, required: true) ?? Guid.Empty;
         var requestId = violations.Required("request_id", request.RequestId, 200);
         var on = violations.Date("effective_on", request.EffectiveOn, required: false) ?? Today();
         violations.ThrowIfAny();
@@ -248,7 +248,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
     {
         var caller = context.Caller();
         var violations = new Violations();
-        var applicationId = RequiredId(violations, "application_id", request.ApplicationId);
+        var applicationId = violations.Id("application_id", request.ApplicationId, required: true) ?? Guid.Empty;
         var requestId = violations.Required("request_id", request.RequestId, 200);
         violations.ThrowIfAny();
 
@@ -271,7 +271,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var caller = context.Caller();
         var violations = new Violations();
         var page = Page.Parse(request.PageSize, request.PageToken, violations);
-        var factory = OptionalId(violations, "factory_id", request.FactoryId);
+        var factory = violations.Id("factory_id", request.FactoryId, required: false);
         violations.ThrowIfAny();
         var (items, total) = await lifecycle.ListRecognitionsAsync(caller,
             new RecognitionFilter(factory, request.Level.ToDomain(), request.Status.ToDomain()), page.Offset, page.Size, context.CancellationToken);
@@ -405,7 +405,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         (await lifecycle.ListRoundWindowsAsync(year, cancellationToken)).SingleOrDefault();
 
     private async Task<Domain.Campaign> GetCampaign(string id, CancellationToken cancellationToken) =>
-        await lifecycle.GetCampaignAsync(ParseId(id), cancellationToken) ?? throw new NotFoundException($"campaign {id} not found");
+        await lifecycle.GetCampaignAsync(Violations.ParseId(id), cancellationToken) ?? throw new NotFoundException($"campaign {id} not found");
 
     private async Task<Recognition> Step(ServerCallContext context, string id, string kind, Func<Domain.Recognition, CallerScope, Domain.Recognition> step)
     {
@@ -437,31 +437,13 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
     }
 
     private async Task<Named<Domain.Application>> GetApplicationInScope(CallerScope caller, string id, CancellationToken cancellationToken) =>
-        await lifecycle.GetApplicationAsync(caller, ParseId(id), cancellationToken) ?? throw new NotFoundException($"application {id} not found");
+        await lifecycle.GetApplicationAsync(caller, Violations.ParseId(id), cancellationToken) ?? throw new NotFoundException($"application {id} not found");
 
     private async Task<Named<Domain.Recognition>> GetRecognitionInScope(CallerScope caller, string id, CancellationToken cancellationToken) =>
-        await lifecycle.GetRecognitionAsync(caller, ParseId(id), cancellationToken) ?? throw new NotFoundException($"recognition {id} not found");
+        await lifecycle.GetRecognitionAsync(caller, Violations.ParseId(id), cancellationToken) ?? throw new NotFoundException($"recognition {id} not found");
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 
     private DateOnly Today() => Domain.BusinessDates.Today(time);
 
-    private static Guid ParseId(string id) => Guid.TryParse(id, out var guid)
-        ? guid
-        : throw new ValidationException([new FieldViolation("id", "must be a UUID")]);
-
-    private static Guid RequiredId(Violations violations, string field, string value)
-    {
-        if (Guid.TryParse(value, out var id)) return id;
-        violations.Add(field, value.Length == 0 ? "is required" : "must be a UUID");
-        return Guid.Empty;
-    }
-
-    private static Guid? OptionalId(Violations violations, string field, string value)
-    {
-        if (value.Length == 0) return null;
-        if (Guid.TryParse(value, out var id)) return id;
-        violations.Add(field, "must be a UUID");
-        return null;
-    }
 }

@@ -33,7 +33,7 @@ public sealed class RecommendationService(OversightStore oversight, LifecycleSto
         var caller = context.Caller();
         Guid? campaign = null;
         if (request.CampaignId.Length > 0)
-            campaign = Guid.TryParse(request.CampaignId, out var id) ? id : throw new ValidationException([new FieldViolation("campaign_id", "must be a UUID")]);
+            campaign = Violations.ParseId(request.CampaignId, "campaign_id");
         var lists = await oversight.ListListsAsync(caller, campaign, context.CancellationToken);
         var response = new ListRecommendationListsResponse();
         foreach (var list in lists) response.Lists.Add(await Message(caller, list, context.CancellationToken));
@@ -66,7 +66,7 @@ public sealed class RecommendationService(OversightStore oversight, LifecycleSto
     }
 
     private async Task<Domain.RecommendationList> GetInScope(CallerScope caller, string id, CancellationToken cancellationToken) =>
-        await oversight.GetListAsync(caller, ParseId(id), cancellationToken) ?? throw new NotFoundException($"recommendation list {id} not found");
+        await oversight.GetListAsync(caller, Violations.ParseId(id), cancellationToken) ?? throw new NotFoundException($"recommendation list {id} not found");
 
     private async Task<Dictionary<Guid, Named<Domain.Application>>> Applications(CallerScope caller, IReadOnlyCollection<Guid> ids,
         CancellationToken cancellationToken) =>
@@ -78,7 +78,4 @@ public sealed class RecommendationService(OversightStore oversight, LifecycleSto
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 
-    private static Guid ParseId(string id) => Guid.TryParse(id, out var guid)
-        ? guid
-        : throw new ValidationException([new FieldViolation("id", "must be a UUID")]);
 }

@@ -25,7 +25,7 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
     public override async Task<Enterprise> UpdateEnterprise(UpdateEnterpriseRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var before = await store.GetEnterpriseAsync(caller, ParseId(request.Id), context.CancellationToken) ?? throw EnterpriseNotFound(request.Id);
+        var before = await store.GetEnterpriseAsync(caller, Violations.ParseId(request.Id), context.CancellationToken) ?? throw EnterpriseNotFound(request.Id);
         var after = before.Update(caller, request.ExpectedVersion, Details(request.Name, request.RegionCode, request.IndustryCode,
             request.Size, request.Nature), await store.ReferenceDataAsync(context.CancellationToken), Now());
         await store.UpdateEnterpriseAsync(caller, before, after, context.CancellationToken);
@@ -33,7 +33,7 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
     }
 
     public override async Task<Enterprise> GetEnterprise(GetEnterpriseRequest request, ServerCallContext context) =>
-        (await store.GetEnterpriseAsync(context.Caller(), ParseId(request.Id), context.CancellationToken) ?? throw EnterpriseNotFound(request.Id)).ToMessage();
+        (await store.GetEnterpriseAsync(context.Caller(), Violations.ParseId(request.Id), context.CancellationToken) ?? throw EnterpriseNotFound(request.Id)).ToMessage();
 
     public override async Task<ListEnterprisesResponse> ListEnterprises(ListEnterprisesRequest request, ServerCallContext context)
     {
@@ -61,7 +61,7 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
     public override async Task<Factory> UpdateFactory(UpdateFactoryRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var before = await store.GetFactoryAsync(caller, ParseId(request.Id), context.CancellationToken) ?? throw FactoryNotFound(request.Id);
+        var before = await store.GetFactoryAsync(caller, Violations.ParseId(request.Id), context.CancellationToken) ?? throw FactoryNotFound(request.Id);
         var after = before.Update(caller, request.ExpectedVersion,
             new Domain.FactoryDetails(request.Name, request.Address, request.RegionCode, request.IndustryCode),
             await store.ReferenceDataAsync(context.CancellationToken), Now());
@@ -70,7 +70,7 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
     }
 
     public override async Task<Factory> GetFactory(GetFactoryRequest request, ServerCallContext context) =>
-        (await store.GetFactoryAsync(context.Caller(), ParseId(request.Id), context.CancellationToken) ?? throw FactoryNotFound(request.Id)).ToMessage();
+        (await store.GetFactoryAsync(context.Caller(), Violations.ParseId(request.Id), context.CancellationToken) ?? throw FactoryNotFound(request.Id)).ToMessage();
 
     public override async Task<ListFactoriesResponse> ListFactories(ListFactoriesRequest request, ServerCallContext context)
     {
@@ -127,10 +127,6 @@ public sealed class RegistryService(RegistryStore store, TimeProvider time)
         return new FactoryFilter(violations.Optional("region_code", request.RegionCode, 12), violations.Optional("industry_code", request.IndustryCode, 12),
             enterpriseId, violations.Optional("name_contains", request.NameContains, 200));
     }
-
-    private static Guid ParseId(string id) => Guid.TryParse(id, out var guid)
-        ? guid
-        : throw new ValidationException([new FieldViolation("id", "must be a UUID")]);
 
     private static NotFoundException EnterpriseNotFound(string id) => new($"enterprise {id} not found");
     private static NotFoundException FactoryNotFound(string id) => new($"factory {id} not found");

@@ -51,7 +51,7 @@ public sealed class SpotCheckService(OversightStore oversight, LifecycleStore li
     public override async Task<SpotCheckRound> GetSpotCheckRound(GetSpotCheckRoundRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var round = await oversight.GetRoundAsync(caller, ParseId(request.Id), context.CancellationToken)
+        var round = await oversight.GetRoundAsync(caller, Violations.ParseId(request.Id), context.CancellationToken)
             ?? throw new NotFoundException($"spot check round {request.Id} not found");
         return await RoundMessage(caller, round, context.CancellationToken);
     }
@@ -127,13 +127,10 @@ public sealed class SpotCheckService(OversightStore oversight, LifecycleStore li
         round.ToMessage((await oversight.ListChecksAsync(caller, round.Id, 0, MaxTargets, cancellationToken)).Items);
 
     private async Task<SpotCheckView> GetInScope(CallerScope caller, string id, CancellationToken cancellationToken) =>
-        await oversight.GetCheckAsync(caller, ParseId(id), cancellationToken) ?? throw new NotFoundException($"spot check {id} not found");
+        await oversight.GetCheckAsync(caller, Violations.ParseId(id), cancellationToken) ?? throw new NotFoundException($"spot check {id} not found");
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 
     private DateOnly Today() => Domain.BusinessDates.Today(time);
 
-    private static Guid ParseId(string id) => Guid.TryParse(id, out var guid)
-        ? guid
-        : throw new ValidationException([new FieldViolation("id", "must be a UUID")]);
 }
