@@ -108,7 +108,8 @@ public sealed class DossierStore(NpgsqlDataSource dataSource, AuditWriter audit)
         file.ApplicationId, Kind = SnakeCase.Name(file.Kind), file.Subject, file.File.FileName, file.File.ContentType, file.File.Size, file.File.Sha256,
     };
 
-    private static async Task<Dossier> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid applicationId, CancellationToken cancellationToken)
+    /// <summary>The dossier as it stands inside the caller's transaction (a submission re-reads it under its row lock).</summary>
+    internal static async Task<Dossier> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid applicationId, CancellationToken cancellationToken)
     {
         var evidence = (await Evidence.ListAsync(connection, [applicationId], cancellationToken, transaction))[applicationId].ToDictionary(e => e.Id);
         var files = await connection.QueryAsync<(Guid Id, string Kind, string Subject, string UploadedByRole, DateTime UploadedAt)>(new CommandDefinition("""

@@ -242,13 +242,19 @@ public sealed class LifecycleStore(NpgsqlDataSource dataSource, ChangeRecorder c
         }, cancellationToken);
     }
 
-    /// <summary>Saves an application's step and, when it was approved, the new recognition, together.</summary>
+    /// <summary>
+    /// Saves an application's step and, when it was approved, the new recognition, together. A submission re-reads its
+    /// dossier after the update has locked the application's row, which every dossier change takes first: a file deleted
+    /// just before is seen and refuses the submission, one deleted after finds the application submitted.
+    /// </summary>
     public async Task SaveApplicationAsync(CallerScope caller, string kind, Application before, Application after, Recognition? recognition,
         CancellationToken cancellationToken)
     {
         await dataSource.InTransactionAsync(async (connection, transaction) =>
         {
             await UpdateApplicationAsync(connection, transaction, caller, kind, before, after, cancellationToken);
+            if (after.Status == ApplicationStatus.Submitted && before.Status != ApplicationStatus.Submitted)
+                (await DossierStore.ReadAsync(connection, transaction, after.Id, cancellationToken)).ThrowIfIncomplete(after.Form.ScenarioIds);
             if (recognition is not null)
             {
                 await connection.ExecuteAsync(new CommandDefinition($"""

@@ -10,7 +10,7 @@ using Domain = SmartFactory.Registry.Domain;
 namespace SmartFactory.Registry.Grpc;
 
 /// <summary>smartfactory.registry.v1.LifecycleService: campaigns, applications, recognitions, the change feed.</summary>
-public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore registry, DossierStore dossiers, TimeProvider time, Domain.ReferenceCatalogs catalogs)
+public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore registry, TimeProvider time, Domain.ReferenceCatalogs catalogs)
     : Contracts.Registry.V1.LifecycleService.LifecycleServiceBase
 {
     public override async Task<RoundWindow> SetRoundWindow(SetRoundWindowRequest request, ServerCallContext context)
@@ -113,8 +113,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
         var factory = await registry.GetFactoryAsync(caller, application.Item.FactoryId, context.CancellationToken) ?? throw new NotFoundException($"application {request.Id} not found");
         var standing = await Standing(factory, application.Item.Level, application.Item.Id, context.CancellationToken);
         var submitted = application.Item.Submit(caller, request.ExpectedVersion, campaign, standing, catalogs, Today(), Now());
-        // 申报材料要素完整 (003 第十七条): refused naming everything the dossier still lacks.
-        (await dossiers.GetAsync(submitted.Id, context.CancellationToken)).ThrowIfIncomplete(submitted.Form.ScenarioIds);
+        // 申报材料要素完整 (003 第十七条): the store refuses it naming everything the dossier still lacks.
         await lifecycle.SaveApplicationAsync(caller, "application.submitted", application.Item, submitted, null, context.CancellationToken);
         return (application with { Item = submitted }).ToMessage();
     }
