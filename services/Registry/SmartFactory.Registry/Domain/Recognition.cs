@@ -21,9 +21,10 @@ public sealed record Clock(string Kind, DateOnly DueOn);
 
 /// <summary>
 /// A factory's recognition at a level. Pending publicity until it takes effect, then active for 3 years. Excellent and
-/// leading renew by re-examination (复核) applied for no later than 3 months before expiry; without it, or failing it,
-/// they are cancelled at expiry; basic and advanced simply expire. A leading selection first cultivates for at most 2
-/// years, with its acceptance application due 3 months before the end. A higher recognition supersedes a lower one;
+/// leading renew by re-examination (复核) applied for no later than 3 months before expiry; without it they are
+/// cancelled at expiry, failing it cancels them when the failure is recorded; basic and advanced simply expire. Excellent
+/// and leading start from MIIT's decision; a leading selection first cultivates for the period it sets (at most 2 years),
+/// with its acceptance application due 3 months before the end. A higher recognition supersedes a lower one;
 /// removal (with a 3-year ban) and revocation end it early. Renewal and Acceptance hold the step of those procedures.
 /// </summary>
 public sealed record Recognition(
