@@ -55,8 +55,8 @@ public sealed class PostgresCatalogSearch(NpgsqlDataSource dataSource) : ICatalo
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<EntryRow>(new CommandDefinition($"""
-            with matched as (select {CatalogStore.EntryColumns}, ({scoreSql})::float8 as score from entries where {filter})
-            select * from matched where {(query.After is null ? "true" : keyset)} order by {order} limit @limit
+            with matched as (select *, ({scoreSql})::float8 as score from entries where {filter})
+            select {CatalogStore.EntryColumns}, score from matched where {(query.After is null ? "true" : keyset)} order by {order} limit @limit
             """, parameters, cancellationToken: cancellationToken))).ToList();
         var facets = (await connection.QueryAsync<FacetRow>(new CommandDefinition($"""
             select case when grouping(level) = 0 then 'level' when grouping(city_code) = 0 then 'region' when grouping(industry_code) = 0 then 'industry'
