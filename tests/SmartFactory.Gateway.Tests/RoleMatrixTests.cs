@@ -21,11 +21,14 @@ public class RoleMatrixTests(GatewayFixture fixture, ITestOutputHelper output) :
 
     /// <summary>README's route table: what the public calls without a token (and /dev/token, in Development).</summary>
     private static readonly HashSet<string> Public =
-        ["GET /api/v1/notices", "GET /api/v1/notices/{id}", "POST /api/v1/notices/{id}/objections", "GET /api/v1/calendar", "POST /dev/token"];
+        ["GET /api/v1/notices", "GET /api/v1/notices/{id}", "POST /api/v1/notices/{id}/objections", "GET /api/v1/calendar", "POST /dev/token",
+         "GET /api/v1/catalog/entries", "GET /api/v1/catalog/entries/{id}", "GET /api/v1/catalog/lists", "GET /api/v1/catalog/lists/{id}"];
 
     /// <summary>The record a path parameter names, by the collection before it.</summary>
-    private static string Record(CityRecords records, string collection) => collection switch
+    private static string Record(CityRecords records, (string EntryId, string ListId) catalog, string collection) => collection switch
     {
+        "entries" => catalog.EntryId,
+        "lists" => catalog.ListId,
         "enterprises" => records.EnterpriseId,
         "factories" => records.FactoryId,
         "applications" => records.ApplicationId,
@@ -56,6 +59,7 @@ public class RoleMatrixTests(GatewayFixture fixture, ITestOutputHelper output) :
         var document = await fixture.Http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var routes = OpenApiRoute.Read(document);
         var records = await CityRecords.CreateAsync(fixture, "420100");
+        var catalog = await PublishedEntryAsync("420100");
         (string Name, string? Token)[] callers =
         [
             ("no token", null), ("enterprise", fixture.Enterprise(records.CreditCode)), ("city", fixture.City(records.Region)), ("province", fixture.Province),
@@ -72,7 +76,7 @@ public class RoleMatrixTests(GatewayFixture fixture, ITestOutputHelper output) :
         {
             var isPublic = Public.Contains(route.ToString());
             var named = System.Text.RegularExpressions.Regex.Matches(route.Template, @"(\w[\w-]*)/\{(\w+)\}").Select(m => m.Groups[1].Value).ToList();
-            var path = System.Text.RegularExpressions.Regex.Replace(route.Template, @"(\w[\w-]*)/\{\w+\}", m => $"{m.Groups[1].Value}/{Record(records, m.Groups[1].Value)}");
+            var path = System.Text.RegularExpressions.Regex.Replace(route.Template, @"(\w[\w-]*)/\{\w+\}", m => $"{m.Groups[1].Value}/{Record(records, catalog, m.Groups[1].Value)}");
             var missing = System.Text.RegularExpressions.Regex.Replace(route.Template, @"\{\w+\}", _ => Guid.NewGuid().ToString());
             var (body, json) = Body(document, route, records);
             // The ids in the path and the body are the caller's own words: an answer may repeat them ("no enterprise … in your scope").
@@ -131,6 +135,34 @@ public class RoleMatrixTests(GatewayFixture fixture, ITestOutputHelper output) :
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await http.SendAsync(request);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>
+    /// A basic recognition of another factory of the city that took effect (the notices relay's command, with the service
+    /// token), once the catalog has pulled it: its entry and its list, for the catalog's record routes.
+    /// </summary>
+    private async Task<(string EntryId, string ListId)> PublishedEntryAsync(string region)
+    {
+        var campaign = await fixture.BasicRound(region);
+        var (creditCode, factoryId) = await fixture.RegisterFactory(region);
+        var enterprise = fixture.Enterprise(creditCode);
+        var draft = await fixture.Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/applications", enterprise, GatewayFixture.Form(campaign, factoryId, maturity: 2));
+        await fixture.CompleteDossier(GatewayFixture.Id(draft), creditCode);
+        var submitted = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{GatewayFixture.Id(draft)}/submit", enterprise,
+            new { expectedVersion = GatewayFixture.Version(draft) });
+        var verified = await fixture.VerifyAll(GatewayFixture.Id(draft), GatewayFixture.Version(submitted), fixture.City(region));
+        await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{GatewayFixture.Id(draft)}/review", fixture.City(region),
+            new { expectedVersion = GatewayFixture.Version(verified), action = "approve" });
+        var recognition = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{GatewayFixture.Id(draft)}/take-effect",
+            fixture.Issuer.ServiceToken(), new { requestId = Guid.NewGuid().ToString() });
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await fixture.Send(HttpMethod.Get, $"/api/v1/catalog/entries/{GatewayFixture.Id(recognition)}", null);
+            if (response.StatusCode == HttpStatusCode.OK)
+                return (GatewayFixture.Id(recognition), (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("listIds")[0].GetString()!);
+            Assert.True(attempt < 100, "the catalog did not publish the recognition within 10 s");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>What a caller of another scope must never see, on this route.</summary>
