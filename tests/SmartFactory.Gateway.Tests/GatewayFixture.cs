@@ -204,6 +204,24 @@ public sealed class GatewayFixture : IAsyncLifetime
             expectedVersion = version, verifications = RequirementCodes.Select(code => new { code, confirmed = true }),
         });
 
+    /// <summary>
+    /// A basic recognition of a new factory in the city that took effect (the notices relay's command, with the service
+    /// token), once the catalog has pulled it from the registry's feed: its catalog entry.
+    /// </summary>
+    public async Task<JsonElement> PublishedCatalogEntry(string region)
+    {
+        var application = await ApprovedBasic(region);
+        var recognition = await Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{application}/take-effect", Issuer.ServiceToken(),
+            new { requestId = Guid.NewGuid().ToString() });
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await Send(HttpMethod.Get, $"/api/v1/catalog/entries/{Id(recognition)}", null);
+            if (response.StatusCode == HttpStatusCode.OK) return await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(attempt < 100, "the catalog did not publish the recognition within 10 s");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>A basic application of a new factory in the city, approved by the city and awaiting publicity: its id.</summary>
     public async Task<string> ApprovedBasic(string region)
     {

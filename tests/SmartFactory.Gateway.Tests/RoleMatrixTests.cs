@@ -22,7 +22,8 @@ public class RoleMatrixTests(GatewayFixture fixture, ITestOutputHelper output) :
     /// <summary>README's route table: what the public calls without a token (and /dev/token, in Development).</summary>
     private static readonly HashSet<string> Public =
         ["GET /api/v1/notices", "GET /api/v1/notices/{id}", "POST /api/v1/notices/{id}/objections", "GET /api/v1/calendar", "POST /dev/token",
-         "GET /api/v1/catalog/entries", "GET /api/v1/catalog/entries/{id}", "GET /api/v1/catalog/lists", "GET /api/v1/catalog/lists/{id}"];
+         "GET /api/v1/catalog/entries", "GET /api/v1/catalog/entries/{id}", "GET /api/v1/catalog/lists", "GET /api/v1/catalog/lists/{id}",
+         "GET /api/v1/catalog/entries/export", "GET /api/v1/catalog/lists/{id}/export", "GET /api/v1/catalog/feed.atom"];
 
     /// <summary>The record a path parameter names, by the collection before it.</summary>
     private static string Record(CityRecords records, (string EntryId, string ListId) catalog, string collection) => collection switch
@@ -143,26 +144,8 @@ public class RoleMatrixTests(GatewayFixture fixture, ITestOutputHelper output) :
     /// </summary>
     private async Task<(string EntryId, string ListId)> PublishedEntryAsync(string region)
     {
-        var campaign = await fixture.BasicRound(region);
-        var (creditCode, factoryId) = await fixture.RegisterFactory(region);
-        var enterprise = fixture.Enterprise(creditCode);
-        var draft = await fixture.Expect(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/applications", enterprise, GatewayFixture.Form(campaign, factoryId, maturity: 2));
-        await fixture.CompleteDossier(GatewayFixture.Id(draft), creditCode);
-        var submitted = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{GatewayFixture.Id(draft)}/submit", enterprise,
-            new { expectedVersion = GatewayFixture.Version(draft) });
-        var verified = await fixture.VerifyAll(GatewayFixture.Id(draft), GatewayFixture.Version(submitted), fixture.City(region));
-        await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{GatewayFixture.Id(draft)}/review", fixture.City(region),
-            new { expectedVersion = GatewayFixture.Version(verified), action = "approve" });
-        var recognition = await fixture.Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{GatewayFixture.Id(draft)}/take-effect",
-            fixture.Issuer.ServiceToken(), new { requestId = Guid.NewGuid().ToString() });
-        for (var attempt = 0; ; attempt++)
-        {
-            var response = await fixture.Send(HttpMethod.Get, $"/api/v1/catalog/entries/{GatewayFixture.Id(recognition)}", null);
-            if (response.StatusCode == HttpStatusCode.OK)
-                return (GatewayFixture.Id(recognition), (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("listIds")[0].GetString()!);
-            Assert.True(attempt < 100, "the catalog did not publish the recognition within 10 s");
-            await Task.Delay(100);
-        }
+        var entry = await fixture.PublishedCatalogEntry(region);
+        return (GatewayFixture.Id(entry), entry.GetProperty("listIds")[0].GetString()!);
     }
 
     /// <summary>What a caller of another scope must never see, on this route.</summary>

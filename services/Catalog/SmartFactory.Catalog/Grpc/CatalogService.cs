@@ -76,6 +76,29 @@ public sealed class CatalogService(CatalogStore store, ICatalogSearch search, Fe
         return message;
     }
 
+    public override async Task ExportEntries(ExportEntriesRequest request, IServerStreamWriter<Entry> responseStream, ServerCallContext context)
+    {
+        if (request.ListId.Length > 0)
+        {
+            var found = await store.GetListAsync(Violations.ParseId(request.ListId, "list_id"), context.CancellationToken)
+                ?? throw new NotFoundException($"no published list {request.ListId}");
+            var lists = await store.ListIdsAsync([.. found.Entries.Select(e => e.ApplicationId)], context.CancellationToken);
+            foreach (var entry in found.Entries) await responseStream.WriteAsync(entry.ToMessage(lists[entry.ApplicationId]), context.CancellationToken);
+            return;
+        }
+        var s = request.Search ?? new SearchEntriesRequest();
+        var query = SearchQuery.Parse(s.Q, (int)s.Level, s.Region, s.Industry, s.Year, s.Status, s.Authority, s.Sort, Page.MaxSize, null);
+        // Page by page through the keyset: one page in memory at a time.
+        while (true)
+        {
+            var result = await search.SearchAsync(query, context.CancellationToken);
+            var lists = await store.ListIdsAsync([.. result.Entries.Select(e => e.ApplicationId)], context.CancellationToken);
+            foreach (var entry in result.Entries) await responseStream.WriteAsync(entry.ToMessage(lists[entry.ApplicationId], query.Terms), context.CancellationToken);
+            if (result.Next is null) return;
+            query = query with { After = result.Next };
+        }
+    }
+
     public override async Task<RebuildResponse> Rebuild(RebuildRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
