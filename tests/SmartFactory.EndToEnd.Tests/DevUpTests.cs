@@ -99,9 +99,12 @@ public class DevUpTests(DevPlatform platform) : IClassFixture<DevPlatform>
         Assert.Equal(("revoked", true), (tombstone.GetProperty("status").GetString(), tombstone.GetProperty("tombstone").GetBoolean()));
         Assert.NotNull(tombstone.GetProperty("endedOn").GetString());
         Assert.Contains("撤销认定", tombstone.GetProperty("endReason").GetString());
-        var lists = await platform.Http.GetFromJsonAsync<JsonElement>("/api/v1/catalog/lists");
-        Assert.Contains(lists.GetProperty("items").EnumerateArray(), l => l.GetProperty("name").GetString()!.EndsWith("武汉市基础级智能工厂名单", StringComparison.Ordinal)
-            || l.GetProperty("name").GetString()!.Contains("武汉市基础级智能工厂名单（第", StringComparison.Ordinal));
+        // The city's list of its basic factories, and MIIT's decision as its list (its name as recorded, its document number).
+        var lists = (await platform.Http.GetFromJsonAsync<JsonElement>("/api/v1/catalog/lists?pageSize=100")).GetProperty("items").EnumerateArray().ToList();
+        Assert.Contains(lists, l => l.GetProperty("name").GetString()!.Contains("武汉市基础级智能工厂名单", StringComparison.Ordinal));
+        var national = Assert.Single(lists, l => l.GetProperty("name").GetString()!.Contains("卓越级智能工厂名单（演示）", StringComparison.Ordinal));
+        Assert.Equal(("000000", "excellent"), (national.GetProperty("authorityCode").GetString(), national.GetProperty("level").GetString()));
+        Assert.NotNull(national.GetProperty("documentNumber").GetString());
     }
 
     [Fact]
