@@ -127,9 +127,8 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, AuditWriter audit)
         if (row is null) return null;
         var members = (await connection.QueryAsync<Guid>(new CommandDefinition(
             "select application_id from list_members where list_id = @id order by position", new { id }, cancellationToken: cancellationToken))).ToList();
-        var entries = await connection.QueryAsync<EntryRow>(new CommandDefinition($"""
-            select {EntryColumns.Replace("\n", " ")} from entries where application_id = any(@members)
-            """, new { members = members.ToArray() }, cancellationToken: cancellationToken));
+        var entries = await connection.QueryAsync<EntryRow>(new CommandDefinition($"select {EntryColumns} from entries where application_id = any(@members)",
+            new { members = members.ToArray() }, cancellationToken: cancellationToken));
         var byApplication = entries.ToDictionary(e => e.ApplicationId);
         return (row.ToDomain(members), [.. members.Where(byApplication.ContainsKey).Select(m => byApplication[m].ToDomain())]);
     }
