@@ -21,6 +21,7 @@ Usage: demo_data.py http://127.0.0.1:8080
 import datetime
 import json
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -534,7 +535,22 @@ def main():
     warnings = expect(200, "GET", "/api/v1/calendar", tokens.province())["warnings"]
     print(f"demo data: {added} records added, {len(ENTERPRISES)} enterprises present; "
           f"{opened} of {len(campaigns)} rounds opened ({countdown}); {note}; publicity: {', '.join(notices) or 'nothing awaits it'}; "
-          f"working-day calendar: {calendar}" + (f"; the province is warned: {'; '.join(warnings)}" if warnings else ""))
+          f"working-day calendar: {calendar}" + (f"; the province is warned: {'; '.join(warnings)}" if warnings else "")
+          + f"; {catalog_summary(tokens)}")
+
+
+def catalog_summary(tokens):
+    """What the public catalog shows once it has read the registry's change feed (it pulls every second): up to 15 s."""
+    # Pending publicity is not published yet; a cancelled one may have been cancelled during it, and never was.
+    live = {r["id"] for r in all_items("/api/v1/recognitions", tokens.ministry()) if r["status"] not in ("pending_publicity", "cancelled")}
+    for _ in range(60):
+        found = expect(200, "GET", "/api/v1/catalog/entries?pageSize=1", None)
+        if found["totalSize"] >= len(live):
+            break
+        time.sleep(0.25)
+    lists = all_items("/api/v1/catalog/lists", None)
+    tombstones = sum(f["count"] for f in found["facets"]["status"] if f["value"] not in ("active", "cultivating"))
+    return f"catalog: {found['totalSize']} entries ({tombstones} ended) in {len(lists)} published lists"
 
 
 if __name__ == "__main__":

@@ -62,6 +62,7 @@ public static class Extensions
         app.MapLifecycleApi();
         app.MapOversightApi();
         app.MapNoticesApi();
+        app.MapCatalogApi();
         app.MapCalendarApi();
         app.MapDossierApi();
         app.MapPlatformGrpc();

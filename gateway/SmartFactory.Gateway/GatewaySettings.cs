@@ -8,9 +8,10 @@ public static class GatewaySettings
 {
     public const string RegistryCluster = "Registry";
     public const string NoticesCluster = "Notices";
+    public const string CatalogCluster = "Catalog";
 
     /// <summary>Every service the gateway calls: its REST routes through a gRPC client, and gRPC passed through by YARP.</summary>
-    public static IReadOnlyList<string> Clusters { get; } = [RegistryCluster, NoticesCluster];
+    public static IReadOnlyList<string> Clusters { get; } = [RegistryCluster, NoticesCluster, CatalogCluster];
 
     public static class Keys
     {
@@ -23,6 +24,9 @@ public static class GatewaySettings
         /// <summary>The notices service's gRPC address, as <see cref="RegistryAddress"/>.</summary>
         public const string NoticesAddress = "Services:" + NoticesCluster;
 
+        /// <summary>The catalog's gRPC address, as <see cref="RegistryAddress"/>.</summary>
+        public const string CatalogAddress = "Services:" + CatalogCluster;
+
         /// <summary>
         /// The destination of YARP's registry cluster (Gateway:Proxy:&lt;cluster&gt;): an http:// address, which YARP
         /// needs and dns:/// is not; in the chart the registry's ClusterIP Service. When unset, Services:&lt;cluster&gt;.
@@ -31,6 +35,9 @@ public static class GatewaySettings
 
         /// <summary>The destination of YARP's notices cluster, as <see cref="RegistryProxy"/>.</summary>
         public const string NoticesProxy = "Gateway:Proxy:" + NoticesCluster;
+
+        /// <summary>The destination of YARP's catalog cluster, as <see cref="RegistryProxy"/>.</summary>
+        public const string CatalogProxy = "Gateway:Proxy:" + CatalogCluster;
 
         /// <summary>The ingress's networks in CIDR (an array: Gateway:TrustedProxies:0, :1, …).</summary>
         public const string TrustedProxies = "Gateway:TrustedProxies";

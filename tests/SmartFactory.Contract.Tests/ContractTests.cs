@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SmartFactory.Contracts.Catalog.V1;
 using SmartFactory.Contracts.Notices.V1;
 using SmartFactory.Contracts.Registry.V1;
 
@@ -12,7 +13,7 @@ public sealed class ContractTests(PlatformFixture platform) : IClassFixture<Plat
 {
     private static readonly string[] RegistryServices = [RegistryService.Descriptor.FullName, LifecycleService.Descriptor.FullName,
         DossierService.Descriptor.FullName, RecommendationService.Descriptor.FullName, SpotCheckService.Descriptor.FullName];
-    private static readonly string[] AllServices = [.. RegistryServices, NoticesService.Descriptor.FullName];
+    private static readonly string[] AllServices = [.. RegistryServices, NoticesService.Descriptor.FullName, CatalogService.Descriptor.FullName];
     private const string Health = "grpc.health.v1.Health";
     private const string Reflection = "grpc.reflection.v1alpha.ServerReflection";
 
@@ -23,6 +24,7 @@ public sealed class ContractTests(PlatformFixture platform) : IClassFixture<Plat
     [Theory]
     [InlineData("registry")]
     [InlineData("notices")]
+    [InlineData("catalog")]
     [InlineData("gateway")]
     public async Task Health_answers_serving_for_every_service_it_answers_for(string target)
     {
@@ -30,6 +32,7 @@ public sealed class ContractTests(PlatformFixture platform) : IClassFixture<Plat
         {
             "registry" => RegistryServices,
             "notices" => [NoticesService.Descriptor.FullName],
+            "catalog" => [CatalogService.Descriptor.FullName],
             _ => AllServices,
         };
         var answers = await Run(target, "health", new { services = services.Prepend("").Append("no.such.Service") });
@@ -41,6 +44,7 @@ public sealed class ContractTests(PlatformFixture platform) : IClassFixture<Plat
     [Theory]
     [InlineData("registry")]
     [InlineData("notices")]
+    [InlineData("catalog")]
     [InlineData("gateway")]
     public async Task Reflection_lists_every_service(string target)
     {
@@ -48,6 +52,7 @@ public sealed class ContractTests(PlatformFixture platform) : IClassFixture<Plat
         {
             "registry" => RegistryServices,
             "notices" => [NoticesService.Descriptor.FullName],
+            "catalog" => [CatalogService.Descriptor.FullName],
             _ => AllServices,
         };
         var listed = (await Run(target, "reflection")).GetProperty("services").EnumerateArray().Select(s => s.GetString()).ToList();

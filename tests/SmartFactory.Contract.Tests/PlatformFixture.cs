@@ -1,3 +1,4 @@
+extern alias catalog;
 extern alias notices;
 extern alias registry;
 using Grpc.Core;
@@ -7,13 +8,14 @@ using SmartFactory.TestSupport;
 
 namespace SmartFactory.Contract.Tests;
 
-/// <summary>The registry, the notices service and the gateway on Kestrel, trusting a Keycloak-like issuer.</summary>
+/// <summary>The registry, the notices service, the catalog and the gateway on Kestrel, trusting a Keycloak-like issuer.</summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
     public TestIssuer Issuer { get; } = new();
     public TestDatabase Database { get; private set; } = null!;
     public ServiceHost<registry::Program> Registry { get; private set; } = null!;
     public ServiceHost<notices::Program> Notices { get; private set; } = null!;
+    public ServiceHost<catalog::Program> Catalog { get; private set; } = null!;
     public ServiceHost<Program> Gateway { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -28,16 +30,23 @@ public sealed class PlatformFixture : IAsyncLifetime
             ["Notices:RelayEnabled"] = "false",
             ["Notices:CloseJobEnabled"] = "false",
         }).Start();
+        Catalog = new ServiceHost<catalog::Program>(new Dictionary<string, string?>(settings)
+        {
+            ["Services:Registry"] = Registry.GrpcAddress.ToString(),
+            ["Catalog:FeedEnabled"] = "false",
+        }).Start();
         Gateway = new ServiceHost<Program>(new Dictionary<string, string?>(settings)
         {
             ["Services:Registry"] = Registry.GrpcAddress.ToString(),
             ["Services:Notices"] = Notices.GrpcAddress.ToString(),
+            ["Services:Catalog"] = Catalog.GrpcAddress.ToString(),
         }).Start();
     }
 
     public async Task DisposeAsync()
     {
         await Gateway.DisposeAsync();
+        await Catalog.DisposeAsync();
         await Notices.DisposeAsync();
         await Registry.DisposeAsync();
         await Database.DisposeAsync();
@@ -49,6 +58,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     {
         "registry" => $"127.0.0.1:{Registry.GrpcPort}",
         "notices" => $"127.0.0.1:{Notices.GrpcPort}",
+        "catalog" => $"127.0.0.1:{Catalog.GrpcPort}",
         "gateway" => $"127.0.0.1:{Gateway.GrpcPort}",
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };

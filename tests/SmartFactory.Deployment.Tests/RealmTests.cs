@@ -61,10 +61,12 @@ public class RealmTests
         foreach (var flow in new[] { "standardFlowEnabled", "implicitFlowEnabled", "directAccessGrantsEnabled" })
             Assert.False(notices.GetProperty(flow).GetBoolean(), flow);
 
-        // The service role is held by that service account and by no one else (not the gateway's service account).
+        // The service role is held by the services' accounts (the notices service's, the catalog's) and by no one else (not the gateway's).
         var holders = Realm.GetProperty("users").EnumerateArray()
             .Where(u => u.TryGetProperty("realmRoles", out var roles) && roles.EnumerateArray().Any(r => r.GetString() == "service")).ToList();
-        var account = Assert.Single(holders);
+        Assert.Equal(["service-account-smartfactory-catalog", "service-account-smartfactory-notices"],
+            holders.Select(h => h.GetProperty("username").GetString()).Order());
+        var account = Assert.Single(holders, h => h.GetProperty("username").GetString() == "service-account-smartfactory-notices");
         Assert.Equal("service-account-smartfactory-notices", account.GetProperty("username").GetString());
         Assert.Equal("smartfactory-notices", account.GetProperty("serviceAccountClientId").GetString());
         Assert.Equal(["service"], account.GetProperty("realmRoles").EnumerateArray().Select(r => r.GetString()));
@@ -76,7 +78,7 @@ public class RealmTests
     {
         var claims = new[] { CallerScope.RegionClaim, CallerScope.CreditCodeClaim };
         Assert.Equal(["region", "credit_code"], claims);
-        Assert.Equal(3, Clients.Count());
+        Assert.Equal(4, Clients.Count()); // the two sign-in clients and the notices' and the catalog's service clients
         Assert.Equal(["smartfactory-gateway", "smartfactory-portal"], SignInClients.Select(c => c.GetProperty("clientId").GetString()));
         foreach (var client in SignInClients)
             foreach (var claim in claims)

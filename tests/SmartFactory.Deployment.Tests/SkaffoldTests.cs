@@ -18,7 +18,7 @@ public class SkaffoldTests
         var release = Yaml.Map(Yaml.List(Yaml.Get(Repo.Skaffold, "deploy.helm.releases")).Single());
         var templates = Yaml.Map(release["setValueTemplates"]);
         string[] secrets = ["postgresql.auth.password", "redis.auth.password", "keycloak.auth.adminPassword",
-            "keycloakRealm.gatewayClientSecret", "keycloakRealm.noticesClientSecret"];
+            "keycloakRealm.catalogClientSecret", "keycloakRealm.gatewayClientSecret", "keycloakRealm.noticesClientSecret"];
         foreach (var key in secrets)
         {
             Assert.True(templates.ContainsKey(key), $"skaffold.yaml does not set {key} (the chart requires it)");

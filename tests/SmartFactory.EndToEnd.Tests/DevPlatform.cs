@@ -17,6 +17,7 @@ public sealed class DevPlatform : IAsyncLifetime
     public int GatewayGrpcPort { get; } = FreePort();
     public int RegistryPort { get; } = FreePort();
     public int NoticesPort { get; } = FreePort();
+    public int CatalogPort { get; } = FreePort();
     public string UpOutput { get; private set; } = "";
     public HttpClient Http { get; private set; } = null!;
 
@@ -54,6 +55,7 @@ public sealed class DevPlatform : IAsyncLifetime
         start.Environment["SF_GATEWAY_GRPC_PORT"] = GatewayGrpcPort.ToString();
         start.Environment["SF_REGISTRY_PORT"] = RegistryPort.ToString();
         start.Environment["SF_NOTICES_PORT"] = NoticesPort.ToString();
+        start.Environment["SF_CATALOG_PORT"] = CatalogPort.ToString();
         start.Environment["SF_SKIP_BUILD"] = "1"; // `./dev test` has just built everything
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

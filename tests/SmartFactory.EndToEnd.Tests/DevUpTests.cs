@@ -86,6 +86,28 @@ public class DevUpTests(DevPlatform platform) : IClassFixture<DevPlatform>
     }
 
     [Fact]
+    public async Task The_public_catalog_shows_the_demos_recognitions_and_its_revoked_factory_as_a_tombstone()
+    {
+        // `up` waits for the catalog to read the feed before printing its summary.
+        Assert.Contains("catalog: ", platform.UpOutput);
+        var found = await platform.Http.GetFromJsonAsync<JsonElement>("/api/v1/catalog/entries?q=" + Uri.EscapeDataString("武汉") + "&pageSize=100");
+        var entries = found.GetProperty("items").EnumerateArray().ToList();
+        Assert.Contains(entries, e => e.GetProperty("status").GetString() == "active" && e.GetProperty("regionCode").GetString() == "420100");
+        var revoked = Assert.Single(entries, e => e.GetProperty("factoryName").GetString() == "武汉光谷封装测试工厂");
+        // Its permalink answers 200 with its status, date and public reason.
+        var tombstone = await platform.Http.GetFromJsonAsync<JsonElement>($"/api/v1/catalog/entries/{revoked.GetProperty("id").GetString()}");
+        Assert.Equal(("revoked", true), (tombstone.GetProperty("status").GetString(), tombstone.GetProperty("tombstone").GetBoolean()));
+        Assert.NotNull(tombstone.GetProperty("endedOn").GetString());
+        Assert.Contains("撤销认定", tombstone.GetProperty("endReason").GetString());
+        // The city's list of its basic factories, and MIIT's decision as its list (its name as recorded, its document number).
+        var lists = (await platform.Http.GetFromJsonAsync<JsonElement>("/api/v1/catalog/lists?pageSize=100")).GetProperty("items").EnumerateArray().ToList();
+        Assert.Contains(lists, l => l.GetProperty("name").GetString()!.Contains("武汉市基础级智能工厂名单", StringComparison.Ordinal));
+        var national = Assert.Single(lists, l => l.GetProperty("name").GetString()!.Contains("卓越级智能工厂名单（演示）", StringComparison.Ordinal));
+        Assert.Equal(("000000", "excellent"), (national.GetProperty("authorityCode").GetString(), national.GetProperty("level").GetString()));
+        Assert.NotNull(national.GetProperty("documentNumber").GetString());
+    }
+
+    [Fact]
     public async Task The_public_sees_the_citys_demo_notice_without_a_token()
     {
         // A period reaching a year the working-day calendar lacks (late December 2026 on, until cn-2027.json is added)

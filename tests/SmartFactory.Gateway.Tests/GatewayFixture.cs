@@ -1,3 +1,4 @@
+extern alias catalog;
 extern alias notices;
 extern alias registry;
 using System.Net;
@@ -22,6 +23,7 @@ namespace SmartFactory.Gateway.Tests;
 public sealed class GatewayFixture : IAsyncLifetime
 {
     public const string NoticesClientId = "smartfactory-notices";
+    public const string CatalogClientId = "smartfactory-catalog";
     /// <summary>Objections one client may file per minute here: the seventh is refused.</summary>
     public const int ObjectionsPerMinute = 6;
 
@@ -29,6 +31,8 @@ public sealed class GatewayFixture : IAsyncLifetime
     public TestDatabase Database { get; private set; } = null!;
     public ServiceHost<registry::Program> Registry { get; private set; } = null!;
     public ServiceHost<notices::Program> Notices { get; private set; } = null!;
+    /// <summary>The catalog, pulling the registry's feed every 200 ms with its own service account.</summary>
+    public ServiceHost<catalog::Program> Catalog { get; private set; } = null!;
     public ServiceHost<Program> Gateway { get; private set; } = null!;
     public string DevelopmentKeyFile { get; } = Path.Combine(Path.GetTempPath(), $"sf-dev-key-{Guid.NewGuid():N}.pem");
     public HttpClient Http { get; private set; } = null!;
@@ -47,6 +51,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         using (var rsa = RSA.Create(2048)) await File.WriteAllTextAsync(DevelopmentKeyFile, rsa.ExportRSAPrivateKeyPem());
         await Issuer.InitializeAsync();
         Issuer.RegisterClient(NoticesClientId, "notices-secret");
+        Issuer.RegisterClient(CatalogClientId, "catalog-secret");
         Database = await TestDatabase.CreateAsync();
         var settings = Settings.For(Database, Issuer);
         settings["Auth:DevelopmentKeyFile"] = DevelopmentKeyFile;
@@ -59,6 +64,13 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Notices:RelayIntervalSeconds"] = "1",
             ["Notices:ObjectionsPerMinute"] = ObjectionsPerMinute.ToString(),
         }, clock: NoticesClock).Start();
+        Catalog = new ServiceHost<catalog::Program>(new Dictionary<string, string?>(settings)
+        {
+            ["Services:Registry"] = Registry.GrpcAddress.ToString(),
+            ["Auth:ClientId"] = CatalogClientId,
+            ["Auth:ClientSecret"] = "catalog-secret",
+            ["Catalog:FeedIntervalMilliseconds"] = "200",
+        }).Start();
         Gateway = StartGateway(settings, "Development");
         Http = Gateway.HttpClient();
     }
@@ -68,6 +80,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         {
             ["Services:Registry"] = Registry.GrpcAddress.ToString(),
             ["Services:Notices"] = Notices.GrpcAddress.ToString(),
+            ["Services:Catalog"] = Catalog.GrpcAddress.ToString(),
         }, environment).Start();
 
     public Dictionary<string, string?> SettingsWithoutDevelopmentKey() => Settings.For(Database, Issuer);
@@ -75,6 +88,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Gateway.DisposeAsync();
+        await Catalog.DisposeAsync();
         await Notices.DisposeAsync();
         await Registry.DisposeAsync();
         await Database.DisposeAsync();
@@ -189,6 +203,24 @@ public sealed class GatewayFixture : IAsyncLifetime
         {
             expectedVersion = version, verifications = RequirementCodes.Select(code => new { code, confirmed = true }),
         });
+
+    /// <summary>
+    /// A basic recognition of a new factory in the city that took effect (the notices relay's command, with the service
+    /// token), once the catalog has pulled it from the registry's feed: its catalog entry.
+    /// </summary>
+    public async Task<JsonElement> PublishedCatalogEntry(string region)
+    {
+        var application = await ApprovedBasic(region);
+        var recognition = await Expect(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/applications/{application}/take-effect", Issuer.ServiceToken(),
+            new { requestId = Guid.NewGuid().ToString() });
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await Send(HttpMethod.Get, $"/api/v1/catalog/entries/{Id(recognition)}", null);
+            if (response.StatusCode == HttpStatusCode.OK) return await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(attempt < 100, "the catalog did not publish the recognition within 10 s");
+            await Task.Delay(100);
+        }
+    }
 
     /// <summary>A basic application of a new factory in the city, approved by the city and awaiting publicity: its id.</summary>
     public async Task<string> ApprovedBasic(string region)

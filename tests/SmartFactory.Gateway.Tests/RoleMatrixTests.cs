@@ -21,11 +21,15 @@ public class RoleMatrixTests(GatewayFixture fixture, ITestOutputHelper output) :
 
     /// <summary>README's route table: what the public calls without a token (and /dev/token, in Development).</summary>
     private static readonly HashSet<string> Public =
-        ["GET /api/v1/notices", "GET /api/v1/notices/{id}", "POST /api/v1/notices/{id}/objections", "GET /api/v1/calendar", "POST /dev/token"];
+        ["GET /api/v1/notices", "GET /api/v1/notices/{id}", "POST /api/v1/notices/{id}/objections", "GET /api/v1/calendar", "POST /dev/token",
+         "GET /api/v1/catalog/entries", "GET /api/v1/catalog/entries/{id}", "GET /api/v1/catalog/lists", "GET /api/v1/catalog/lists/{id}",
+         "GET /api/v1/catalog/entries/export", "GET /api/v1/catalog/lists/{id}/export", "GET /api/v1/catalog/feed.atom"];
 
     /// <summary>The record a path parameter names, by the collection before it.</summary>
-    private static string Record(CityRecords records, string collection) => collection switch
+    private static string Record(CityRecords records, (string EntryId, string ListId) catalog, string collection) => collection switch
     {
+        "entries" => catalog.EntryId,
+        "lists" => catalog.ListId,
         "enterprises" => records.EnterpriseId,
         "factories" => records.FactoryId,
         "applications" => records.ApplicationId,
@@ -56,6 +60,7 @@ public class RoleMatrixTests(GatewayFixture fixture, ITestOutputHelper output) :
         var document = await fixture.Http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var routes = OpenApiRoute.Read(document);
         var records = await CityRecords.CreateAsync(fixture, "420100");
+        var catalog = await PublishedEntryAsync("420100");
         (string Name, string? Token)[] callers =
         [
             ("no token", null), ("enterprise", fixture.Enterprise(records.CreditCode)), ("city", fixture.City(records.Region)), ("province", fixture.Province),
@@ -72,7 +77,7 @@ public class RoleMatrixTests(GatewayFixture fixture, ITestOutputHelper output) :
         {
             var isPublic = Public.Contains(route.ToString());
             var named = System.Text.RegularExpressions.Regex.Matches(route.Template, @"(\w[\w-]*)/\{(\w+)\}").Select(m => m.Groups[1].Value).ToList();
-            var path = System.Text.RegularExpressions.Regex.Replace(route.Template, @"(\w[\w-]*)/\{\w+\}", m => $"{m.Groups[1].Value}/{Record(records, m.Groups[1].Value)}");
+            var path = System.Text.RegularExpressions.Regex.Replace(route.Template, @"(\w[\w-]*)/\{\w+\}", m => $"{m.Groups[1].Value}/{Record(records, catalog, m.Groups[1].Value)}");
             var missing = System.Text.RegularExpressions.Regex.Replace(route.Template, @"\{\w+\}", _ => Guid.NewGuid().ToString());
             var (body, json) = Body(document, route, records);
             // The ids in the path and the body are the caller's own words: an answer may repeat them ("no enterprise … in your scope").
@@ -131,6 +136,16 @@ public class RoleMatrixTests(GatewayFixture fixture, ITestOutputHelper output) :
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await http.SendAsync(request);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>
+    /// A basic recognition of another factory of the city that took effect (the notices relay's command, with the service
+    /// token), once the catalog has pulled it: its entry and its list, for the catalog's record routes.
+    /// </summary>
+    private async Task<(string EntryId, string ListId)> PublishedEntryAsync(string region)
+    {
+        var entry = await fixture.PublishedCatalogEntry(region);
+        return (GatewayFixture.Id(entry), entry.GetProperty("listIds")[0].GetString()!);
     }
 
     /// <summary>What a caller of another scope must never see, on this route.</summary>

@@ -1,9 +1,11 @@
+global using CatalogClient = SmartFactory.Contracts.Catalog.V1.CatalogService.CatalogServiceClient;
 global using DossierClient = SmartFactory.Contracts.Registry.V1.DossierService.DossierServiceClient;
 global using LifecycleClient = SmartFactory.Contracts.Registry.V1.LifecycleService.LifecycleServiceClient;
 global using NoticesClient = SmartFactory.Contracts.Notices.V1.NoticesService.NoticesServiceClient;
 global using RegistryClient = SmartFactory.Contracts.Registry.V1.RegistryService.RegistryServiceClient;
 global using RecommendationClient = SmartFactory.Contracts.Registry.V1.RecommendationService.RecommendationServiceClient;
 global using SpotCheckClient = SmartFactory.Contracts.Registry.V1.SpotCheckService.SpotCheckServiceClient;
+using SmartFactory.Contracts.Catalog.V1;
 using SmartFactory.Contracts.Notices.V1;
 using SmartFactory.Contracts.Registry.V1;
 using SmartFactory.ServiceDefaults.Grpc;
@@ -33,6 +35,7 @@ public static class Clients
         // Evidence files come back whole (up to 10 MiB each): the default 4 MiB would refuse them.
         services.AddServiceClient<NoticesClient>(GatewaySettings.NoticesCluster, NoticesService.Descriptor, MaxNoticesMessageBytes)
             .AddHttpMessageHandler<ClientAddressHandler>();
+        services.AddServiceClient<CatalogClient>(GatewaySettings.CatalogCluster, CatalogService.Descriptor);
         return services;
     }
 }

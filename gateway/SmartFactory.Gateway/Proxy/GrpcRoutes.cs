@@ -1,4 +1,5 @@
 using System.Net;
+using SmartFactory.Contracts.Catalog.V1;
 using SmartFactory.Contracts.Notices.V1;
 using SmartFactory.Contracts.Registry.V1;
 using SmartFactory.ServiceDefaults.Grpc;
@@ -23,6 +24,7 @@ public static class GrpcRoutes
         (GatewaySettings.RegistryCluster, RecommendationService.Descriptor),
         (GatewaySettings.RegistryCluster, SpotCheckService.Descriptor),
         (GatewaySettings.NoticesCluster, NoticesService.Descriptor),
+        (GatewaySettings.CatalogCluster, CatalogService.Descriptor),
     ];
 
     public static IReverseProxyBuilder AddGrpcRoutes(this IServiceCollection services)

@@ -371,7 +371,7 @@ public sealed class LifecycleService(LifecycleStore lifecycle, RegistryStore reg
     public override async Task<ListChangesResponse> ListChanges(ListChangesRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        if (caller.Role is not (Role.Province or Role.Ministry))
+        if (caller.Role is not (Role.Province or Role.Ministry or Role.Service)) // service: the catalog, which keeps public fields only
             throw new ForbiddenException("the change feed is for the province's and the ministry's systems");
         var violations = new Violations();
         if (request.AfterSequence < 0) violations.Add("after_sequence", "must not be negative");
