@@ -5,6 +5,7 @@ using System.Text.Unicode;
 using Microsoft.AspNetCore.HttpOverrides;
 using SmartFactory.Gateway.Api;
 using SmartFactory.Gateway.Proxy;
+using SmartFactory.ServiceDefaults;
 
 namespace SmartFactory.Gateway;
 
@@ -26,6 +27,8 @@ public static class Extensions
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
         builder.Services.AddHttpContextAccessor();
+        builder.AddRedis(); // the public catalog's cache and rate limits; optional: without it answers are uncached
+        builder.Services.Configure<CatalogOptions>(builder.Configuration.GetSection(GatewaySettings.CatalogOptionsSection));
         builder.Services.AddServiceClients();
         builder.Services.AddGrpcRoutes();
         builder.Services.AddPlatformGrpc();

@@ -13,8 +13,20 @@ public static class GatewaySettings
     /// <summary>Every service the gateway calls: its REST routes through a gRPC client, and gRPC passed through by YARP.</summary>
     public static IReadOnlyList<string> Clusters { get; } = [RegistryCluster, NoticesCluster, CatalogCluster];
 
+    /// <summary>The section <see cref="Api.CatalogOptions"/> binds: each of its properties is the key "Gateway:Catalog:&lt;property&gt;".</summary>
+    public const string CatalogOptionsSection = "Gateway:Catalog";
+
     public static class Keys
     {
+        /// <summary>CatalogOptions.SearchesPerMinute: catalog searches per client and minute.</summary>
+        public const string CatalogSearchesPerMinute = CatalogOptionsSection + ":SearchesPerMinute";
+
+        /// <summary>CatalogOptions.ExportsPerMinute: catalog exports per client and minute.</summary>
+        public const string CatalogExportsPerMinute = CatalogOptionsSection + ":ExportsPerMinute";
+
+        /// <summary>CatalogOptions.CacheMinutes: how long a cached catalog answer is kept in Redis.</summary>
+        public const string CatalogCacheMinutes = CatalogOptionsSection + ":CacheMinutes";
+
         /// <summary>
         /// The registry's gRPC address for the REST routes' gRPC client (Services:&lt;cluster&gt;). In the chart
         /// dns:///&lt;headless Service&gt;:&lt;port&gt;, to balance calls over the replicas (round_robin).

@@ -14,7 +14,8 @@ namespace SmartFactory.Gateway.Api;
 /// <summary>
 /// REST/JSON for the published catalog (公布名单) under /api/v1/catalog, each route one CatalogService call, all public
 /// (no token): search, the permalink of an entry, the lists as announced, exports of a search or a list (CSV with a
-/// UTF-8 BOM so that Excel reads Chinese, JSON, XLSX), and an Atom feed of the newest lists.
+/// UTF-8 BOM so that Excel reads Chinese, JSON, XLSX), and an Atom feed of the newest lists. Search pages, lists and
+/// entries are cached with an ETag, search and export rate-limited per client (<see cref="CatalogCache"/>).
 /// </summary>
 public static class CatalogEndpoints
 {
@@ -42,12 +43,12 @@ public static class CatalogEndpoints
             var response = await catalog.SearchEntriesAsync(request);
             return Results.Ok(new CatalogSearchDto([.. response.Entries.Select(CatalogEntryDto.From)], response.Total, CatalogFacetsDto.From(response.Facets),
                 Wire.NullIfEmpty(response.NextPageToken)));
-        }).WithName("SearchCatalog").Produces<CatalogSearchDto>().ProducesProblem(StatusCodes.Status400BadRequest);
+        }).RateLimited("searches", o => o.SearchesPerMinute).Cached().WithName("SearchCatalog").Produces<CatalogSearchDto>().ProducesProblem(StatusCodes.Status400BadRequest);
 
         // A permalink: once published, always 200 (an ended entry as a tombstone); 404 only for what was never published.
         api.MapGet("/catalog/entries/{id}", async (CatalogClient catalog, string id) =>
             Results.Ok(CatalogEntryDto.From(await catalog.GetEntryAsync(new() { Id = id }))))
-            .WithName("GetCatalogEntry").Produces<CatalogEntryDto>().ProducesProblem(StatusCodes.Status400BadRequest)
+            .Cached().WithName("GetCatalogEntry").Produces<CatalogEntryDto>().ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         // The whole search (its filters and order, no paging), as rows are read from the catalog.
@@ -66,7 +67,7 @@ public static class CatalogEndpoints
             };
             if (problems.Count > 0) return Problems.BadRequest([.. problems]);
             return await ExportAsync(catalog, request, kind, "智能工厂名单检索结果", http);
-        }).WithName("ExportCatalogSearch").Produces(StatusCodes.Status200OK, typeof(Stream), "text/csv", "application/json", XlsxType)
+        }).RateLimited("exports", o => o.ExportsPerMinute).WithName("ExportCatalogSearch").Produces(StatusCodes.Status200OK, typeof(Stream), "text/csv", "application/json", XlsxType)
           .ProducesProblem(StatusCodes.Status400BadRequest);
 
         api.MapGet("/catalog/lists", async (CatalogClient catalog, int? year, string? level, int? pageSize, string? pageToken) =>
@@ -79,11 +80,11 @@ public static class CatalogEndpoints
             if (problems.Count > 0) return Problems.BadRequest([.. problems]);
             var response = await catalog.ListListsAsync(request);
             return Results.Ok(new CatalogListsDto([.. response.Lists.Select(l => CatalogListDto.From(l, withEntries: false))], Wire.NullIfEmpty(response.NextPageToken)));
-        }).WithName("ListCatalogLists").Produces<CatalogListsDto>().ProducesProblem(StatusCodes.Status400BadRequest);
+        }).Cached().WithName("ListCatalogLists").Produces<CatalogListsDto>().ProducesProblem(StatusCodes.Status400BadRequest);
 
         api.MapGet("/catalog/lists/{id}", async (CatalogClient catalog, string id) =>
             Results.Ok(CatalogListDto.From(await catalog.GetListAsync(new() { Id = id }), withEntries: true)))
-            .WithName("GetCatalogList").Produces<CatalogListDto>().ProducesProblem(StatusCodes.Status400BadRequest)
+            .Cached().WithName("GetCatalogList").Produces<CatalogListDto>().ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/catalog/lists/{id}/export", async (CatalogClient catalog, HttpContext http, string id, string? format) =>
@@ -93,7 +94,7 @@ public static class CatalogEndpoints
             if (problems.Count > 0) return Problems.BadRequest([.. problems]);
             var list = await catalog.GetListAsync(new() { Id = id });
             return await ExportAsync(catalog, new ExportEntriesRequest { ListId = id }, kind, list.Name, http);
-        }).WithName("ExportCatalogList").Produces(StatusCodes.Status200OK, typeof(Stream), "text/csv", "application/json", XlsxType)
+        }).RateLimited("exports", o => o.ExportsPerMinute).WithName("ExportCatalogList").Produces(StatusCodes.Status200OK, typeof(Stream), "text/csv", "application/json", XlsxType)
           .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
         // The newest published lists, for feed readers (RFC 4287).

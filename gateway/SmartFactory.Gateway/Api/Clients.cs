@@ -48,10 +48,13 @@ public static class Clients
 /// </summary>
 public sealed class ClientAddressHandler(IHttpContextAccessor accessor) : DelegatingHandler
 {
+    /// <summary>The client a request comes from, as every per-client limit counts it (the catalog's in the gateway too).</summary>
+    public static string? Of(HttpContext http) =>
+        http.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : null;
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (accessor.HttpContext?.Connection.RemoteIpAddress is { } ip)
-            request.Headers.TryAddWithoutValidation("x-forwarded-for", (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString());
+        if (accessor.HttpContext is { } http && Of(http) is { } client) request.Headers.TryAddWithoutValidation("x-forwarded-for", client);
         return base.SendAsync(request, cancellationToken);
     }
 }

@@ -97,6 +97,7 @@ public static class Extensions
             options.ReconnectRetryPolicy = new ExponentialRetry(500, 5000);
             return ConnectionMultiplexer.Connect(options);
         });
+        builder.Services.AddSingleton<RateLimits>();
         builder.Services.AddHealthChecks().AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), "redis", HealthStatus.Degraded,
             timeout: HealthCheckTimeout);
         return builder;

@@ -28,7 +28,6 @@ public static class Extensions
         // Reads carry the caller's token; the relay's commands name the service's own.
         builder.Services.AddServiceClient<LifecycleService.LifecycleServiceClient>(NoticesSettings.RegistryCluster, LifecycleService.Descriptor);
         builder.Services.AddSingleton<NoticeCloser>();
-        builder.Services.AddSingleton<ObjectionRateLimit>();
         builder.Services.AddScoped<NoticesService>();
         builder.Services.AddSingleton<NoticeJobs>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NoticeJobs>());

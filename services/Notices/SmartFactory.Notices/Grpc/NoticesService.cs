@@ -23,7 +23,7 @@ public sealed class NoticesOptions
 }
 
 /// <summary>smartfactory.notices.v1.NoticesService.</summary>
-public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleService.LifecycleServiceClient registry, NoticeCloser closer, ObjectionRateLimit rateLimit,
+public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleService.LifecycleServiceClient registry, NoticeCloser closer, RateLimits rateLimits,
     IOptions<NoticesOptions> options, TimeProvider time, CalendarCache calendars, CalendarStore calendarStore)
     : Contracts.Notices.V1.NoticesService.NoticesServiceBase
 {
@@ -97,7 +97,7 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
     }
 
     /// <summary>
-    /// Public, no token. Rate-limited per client (<see cref="ObjectionRateLimit"/>); a repeated idempotency key answers the
+    /// Public, no token. Rate-limited per client (<see cref="RateLimits"/>, "notices:objections"); a repeated idempotency key answers the
     /// first receipt, found by the objections' unique key in the database, never in Redis, so it holds while Redis is down
     /// and a repeat counts nothing against the limit. The answer is the receipt only: nothing of the objector comes back.
     /// </summary>
@@ -257,7 +257,7 @@ public sealed class NoticesService(NoticesStore store, RegistryV1.LifecycleServi
         var client = context.RequestHeaders.GetValue("x-forwarded-for")?.Split(',')[^1].Trim() is { Length: > 0 } forwarded
             ? forwarded
             : context.GetHttpContext().Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (!await rateLimit.TryAcquireAsync(client))
+        if (!(await rateLimits.TryAcquireAsync("notices:objections", client, options.Value.ObjectionsPerMinute)).Allowed)
             throw new RpcException(new Status(StatusCode.ResourceExhausted, "too many objections from your address; try again in a minute"));
     }
 
