@@ -26,8 +26,8 @@ public sealed class CatalogCacheTests(GatewayFixture fixture) : IClassFixture<Ga
     {
         var entry = await fixture.PublishedCatalogEntry("420600");
         var path = $"/api/v1/catalog/entries?q={Uri.EscapeDataString("襄阳")}&region=420600";
-        var (first, sequence) = await ReadAtOneSequence(path);
-        var key = CatalogCache.Key(sequence, path);
+        var (first, model, sequence) = await ReadAtOneSequence(path);
+        var key = CatalogCache.Key(model, sequence, path);
         Assert.True(await redis.GetDatabase().KeyExistsAsync(key), $"no cached answer at {key}");
         Assert.Equal(first, Encoding.UTF8.GetString((byte[])(await redis.GetDatabase().StringGetAsync(key))!));
         Assert.Contains(GatewayFixture.Id(entry), first);
@@ -43,16 +43,17 @@ public sealed class CatalogCacheTests(GatewayFixture fixture) : IClassFixture<Ga
     {
         var first = await fixture.PublishedCatalogEntry("420700");
         var path = "/api/v1/catalog/entries?region=420700&sort=date";
-        var (_, before) = await ReadAtOneSequence(path);
-        await redis.GetDatabase().StringSetAsync(CatalogCache.Key(before, path), """{"items":[],"total":-1}""", TimeSpan.FromMinutes(1));
+        var (_, model, before) = await ReadAtOneSequence(path);
+        await redis.GetDatabase().StringSetAsync(CatalogCache.Key(model, before, path), """{"items":[],"total":-1}""", TimeSpan.FromMinutes(1));
 
         // Another recognition takes effect: a change in the registry's feed, applied by the catalog before this returns.
         var second = await fixture.PublishedCatalogEntry("420700");
-        var (fresh, after) = await ReadAtOneSequence(path);
+        var (fresh, sameModel, after) = await ReadAtOneSequence(path);
+        Assert.Equal(model, sameModel);
         Assert.True(after > before, $"the sequence stayed at {before}");
         Assert.Contains(GatewayFixture.Id(first), fresh);
         Assert.Contains(GatewayFixture.Id(second), fresh);
-        Assert.True(await redis.GetDatabase().KeyExistsAsync(CatalogCache.Key(after, path)));
+        Assert.True(await redis.GetDatabase().KeyExistsAsync(CatalogCache.Key(model, after, path)));
     }
 
     [Fact]
@@ -164,17 +165,17 @@ public sealed class CatalogCacheTests(GatewayFixture fixture) : IClassFixture<Ga
     }
 
     /// <summary>The answer, read while the catalog's applied sequence stayed put: the sequence its cache key names.</summary>
-    private async Task<(string Body, long Sequence)> ReadAtOneSequence(string path)
+    private async Task<(string Body, long Model, long Sequence)> ReadAtOneSequence(string path)
     {
         using var channel = fixture.Catalog.GrpcChannel();
         var catalog = new CatalogService.CatalogServiceClient(channel);
         for (var attempt = 0; ; attempt++)
         {
-            var before = (await catalog.GetFeedPositionAsync(new())).AppliedSequence;
+            var before = await catalog.GetFeedPositionAsync(new());
             var response = await fixture.Http.GetAsync(path);
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {body}");
-            if ((await catalog.GetFeedPositionAsync(new())).AppliedSequence == before) return (body, before);
+            if ((await catalog.GetFeedPositionAsync(new())).AppliedSequence == before.AppliedSequence) return (body, before.Model, before.AppliedSequence);
             Assert.True(attempt < 20, "the catalog's feed never stood still");
             await Task.Delay(100);
         }

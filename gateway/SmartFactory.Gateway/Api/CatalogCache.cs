@@ -23,7 +23,8 @@ public sealed class CatalogOptions
 
 /// <summary>
 /// The public catalog's answers (search pages, lists, entries; not exports, which stream) cached in Redis under the
-/// catalog's applied feed sequence, asked of the catalog before each read (GetFeedPosition): a registry change moves the
+/// catalog's applied feed sequence (and its read model's identity, as sequences restart in a new database), asked of the
+/// catalog before each read (GetFeedPosition): a registry change moves the
 /// sequence, the next read misses and is fresh, and old keys just expire. Each answer carries an ETag (a hash of its
 /// body) and If-None-Match answers 304 without one. Redis is a cache, not a record: while it is unreachable answers are
 /// computed every time. Search and export are rate-limited per client by the platform's one limiter (<see cref="RateLimits"/>).
@@ -32,16 +33,19 @@ public static class CatalogCache
 {
     private const string JsonType = "application/json; charset=utf-8";
 
-    /// <summary>The Redis key of an answer: the feed's sequence, then a hash of the path and query as requested.</summary>
-    public static string Key(long sequence, string pathAndQuery) =>
-        $"smartfactory:gateway:catalog:{sequence}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(pathAndQuery)))}";
+    /// <summary>
+    /// The Redis key of an answer: the catalog's read model and its applied sequence (GetFeedPosition), then a hash of the
+    /// path and query as requested.
+    /// </summary>
+    public static string Key(long model, long sequence, string pathAndQuery) =>
+        $"smartfactory:gateway:catalog:{model}:{sequence}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(pathAndQuery)))}";
 
     public static RouteHandlerBuilder Cached(this RouteHandlerBuilder route) => route.AddEndpointFilter(async (context, next) =>
     {
         var http = context.HttpContext;
         var services = http.RequestServices;
         var position = await services.GetRequiredService<CatalogClient>().GetFeedPositionAsync(new(), cancellationToken: http.RequestAborted);
-        var key = Key(position.AppliedSequence, http.Request.Path + http.Request.QueryString);
+        var key = Key(position.Model, position.AppliedSequence, http.Request.Path + http.Request.QueryString);
         var redis = services.GetRequiredService<IConnectionMultiplexer>();
         var logger = services.GetRequiredService<ILogger<CatalogOptions>>();
         if (await ReadAsync(redis, key, logger) is { } cached) return Answer(http, cached);

@@ -42,6 +42,18 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, AuditWriter audit)
     }
 
     /// <summary>
+    /// The version of the public answers: this read model's identity and the last change applied. Sequences start again in
+    /// a new model (a new database or schema, as in every test run), so the identity is the OID of its position table,
+    /// unique in the cluster and kept by a rebuild, which yields the same model.
+    /// </summary>
+    public async Task<(long Model, long Applied)> AnswersVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
+            "select 'feed_position'::regclass::oid::bigint, applied_sequence from feed_position where id = 1", cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
     /// Applies the changes after the current position (any at or before it were applied already: skipped) and records the
     /// new position and the feed's head, in one transaction. Answers how many were applied.
     /// </summary>

@@ -102,8 +102,8 @@ public sealed class CatalogService(CatalogStore store, ICatalogSearch search, Fe
     /// <summary>Public, as the reads it versions: the gateway's cache key (the applied sequence) for the public answers.</summary>
     public override async Task<GetFeedPositionResponse> GetFeedPosition(GetFeedPositionRequest request, ServerCallContext context)
     {
-        var position = await store.PositionAsync(context.CancellationToken);
-        return new GetFeedPositionResponse { AppliedSequence = position.Applied, HeadSequence = position.Head };
+        var (model, applied) = await store.AnswersVersionAsync(context.CancellationToken);
+        return new GetFeedPositionResponse { Model = model, AppliedSequence = applied };
     }
 
     public override async Task<RebuildResponse> Rebuild(RebuildRequest request, ServerCallContext context)
