@@ -47,7 +47,7 @@ public static class CatalogCache
         var position = await services.GetRequiredService<CatalogClient>().GetFeedPositionAsync(new(), cancellationToken: http.RequestAborted);
         var key = Key(position.Model, position.AppliedSequence, http.Request.Path + http.Request.QueryString);
         var redis = services.GetRequiredService<IConnectionMultiplexer>();
-        var logger = services.GetRequiredService<ILogger<CatalogOptions>>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CatalogCache));
         if (await ReadAsync(redis, key, logger) is { } cached) return Answer(http, cached);
         var result = await next(context);
         // Only a 200 is kept: a problem (a wrong filter, an unknown id) is the catalog's to answer each time.
