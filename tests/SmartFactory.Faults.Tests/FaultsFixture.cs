@@ -58,7 +58,7 @@ public sealed class FaultsFixture : IAsyncLifetime
         };
         Notices = new ServiceHost<notices::Program>(notices, clock: Clock).Start();
         OtherNotices = new ServiceHost<notices::Program>(notices, clock: Clock).Start();
-        // Given a Redis as every process is in the chart: it must not use it, nor report on it.
+        // Given a Redis as every process is in the chart: the catalog's cache and limits use it, readiness reports it as degraded when down.
         Gateway = new ServiceHost<gateway::Program>(new Dictionary<string, string?>(settings)
         {
             ["Services:Registry"] = Registry.GrpcAddress.ToString(),
