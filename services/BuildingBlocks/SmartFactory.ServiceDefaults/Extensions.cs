@@ -82,9 +82,9 @@ public static class Extensions
 
     /// <summary>
     /// Redis (<c>ConnectionStrings:Redis</c>), for a process that keeps rate limits (<see cref="RateLimits"/>), a cache or
-    /// job locks there. Redis holds no data of record, so its outage degrades readiness and never fails it: taking every replica out of rotation for
-    /// a cache would turn a limiter's outage into the platform's. Commands fail at once while it is unreachable, for
-    /// callers to fall back, rather than waiting in a backlog.
+    /// job locks there. Redis holds no data of record, so its outage degrades readiness and never fails it: taking every
+    /// replica out of rotation for a cache would turn a limiter's outage into the platform's. Commands fail at once while
+    /// it is unreachable, for callers to fall back, rather than waiting in a backlog.
     /// </summary>
     public static WebApplicationBuilder AddRedis(this WebApplicationBuilder builder)
     {
