@@ -29,7 +29,10 @@ public sealed class ElasticsearchIndexTests : IAsyncLifetime
             "黑色金属冶炼和压延加工业", Level.Basic, 2027, "420100", "武汉市", status, new DateOnly(2027, 3, 20), new DateOnly(2030, 3, 20), null,
             status == RecognitionStatus.Active ? null : new DateOnly(2028, 5, 1), status == RecognitionStatus.Active ? "" : "重大安全事故", new DateOnly(2027, 3, 20));
 
-    private const string NewIndex = "catalog-entries-20270320080000000";
+    private const string Old = "catalog-entries-20270101000000-0a1b2c3d";
+
+    /// <summary>The index the last rebuild created (its name: the build's time, then a random part).</summary>
+    private string NewIndex => es.Calls.Last(c => c.Method == "PUT").Path[1..];
 
     /// <summary>Elasticsearch's documented answers; the alias on <paramref name="old"/> (or missing), the bulk as <paramref name="bulkErrors"/>.</summary>
     private void Cluster(string? old, bool bulkErrors = false) => es.Answer = call => (call.Method, call.Path) switch
@@ -62,15 +65,16 @@ public sealed class ElasticsearchIndexTests : IAsyncLifetime
     [Fact]
     public async Task A_rebuild_creates_a_cjk_index_bulk_loads_it_and_swaps_the_alias_in_one_call_then_deletes_the_old_003_第八条()
     {
-        Cluster(old: "catalog-entries-20270101000000000");
+        Cluster(old: Old);
         var entries = Enumerable.Range(0, ElasticsearchCatalogIndex.BulkSize + 2).Select(i => Entry($"武汉钢铁智能工厂{i}", "武钢有限公司", ["武汉钢铁公司"])).ToList();
 
         var built = await index.RebuildAsync(Stream(entries), CancellationToken.None);
 
         Assert.Equal(NewIndex, built);
+        Assert.Matches("^catalog-entries-20270320080000-[0-9a-f]{8}$", built);
         var calls = es.Calls;
         Assert.Equal(["PUT /" + NewIndex, "POST /" + NewIndex + "/_bulk", "POST /" + NewIndex + "/_bulk", "GET /_alias/catalog-entries", "POST /_aliases",
-            "DELETE /catalog-entries-20270101000000000"], calls.Select(c => $"{c.Method} {c.Path}"));
+            "DELETE /" + Old], calls.Select(c => $"{c.Method} {c.Path}"));
 
         // The mapping: names through the built-in cjk analyzer with a keyword sub-field; filters and sorts on keywords and numbers.
         var properties = calls[0].Json["mappings"]!["properties"]!;
@@ -101,7 +105,7 @@ public sealed class ElasticsearchIndexTests : IAsyncLifetime
         // The swap: one _aliases request, remove from the old index and add to the new, so searches never miss the alias.
         var actions = calls[4].Json["actions"]!.AsArray();
         Assert.Equal(2, actions.Count);
-        Assert.Equal(("catalog-entries-20270101000000000", "catalog-entries"), (actions[0]!["remove"]!["index"]!.GetValue<string>(), actions[0]!["remove"]!["alias"]!.GetValue<string>()));
+        Assert.Equal((Old, "catalog-entries"), (actions[0]!["remove"]!["index"]!.GetValue<string>(), actions[0]!["remove"]!["alias"]!.GetValue<string>()));
         Assert.Equal((NewIndex, "catalog-entries"), (actions[1]!["add"]!["index"]!.GetValue<string>(), actions[1]!["add"]!["alias"]!.GetValue<string>()));
     }
 
@@ -123,7 +127,8 @@ public sealed class ElasticsearchIndexTests : IAsyncLifetime
         Cluster(old: null);
         var all = new[] { Entry("武汉钢铁智能工厂", "武钢有限公司") };
         await index.SyncAsync([], () => Stream(all), CancellationToken.None);
-        Assert.Contains(es.Calls, c => c.Method == "PUT" && c.Path == "/" + NewIndex); // no alias: built from the read model
+        Assert.Contains(es.Calls, c => c.Method == "PUT"); // no alias: built from the read model
+        Assert.Contains(es.Calls, c => c.Path == "/_aliases");
 
         Cluster(old: NewIndex);
         es.Clear();
@@ -139,19 +144,18 @@ public sealed class ElasticsearchIndexTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_write_fails_the_page_and_the_next_sync_rebuilds_from_the_read_model()
     {
-        Cluster(old: NewIndex);
+        Cluster(old: Old);
         await index.SyncAsync([], () => throw new InvalidOperationException("no rebuild expected"), CancellationToken.None);
 
-        Cluster(old: NewIndex, bulkErrors: true);
+        Cluster(old: Old, bulkErrors: true);
         var entry = Entry("武汉钢铁智能工厂", "武钢有限公司");
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => index.SyncAsync([entry], () => Stream([entry]), CancellationToken.None));
         Assert.Contains("failed to parse field [year]", error.Message);
 
-        Cluster(old: "catalog-entries-20270101000000000");
+        Cluster(old: Old);
         es.Clear();
-        clock.Advance(TimeSpan.FromSeconds(1));
         await index.SyncAsync([], () => Stream([entry]), CancellationToken.None);
-        Assert.Contains(es.Calls, c => c.Method == "PUT" && c.Path == "/catalog-entries-20270320080001000");
-        Assert.Contains(es.Calls, c => c.Path == "/_aliases");
+        Assert.Equal(["PUT", "POST", "GET", "POST", "DELETE"], es.Calls.Select(c => c.Method)); // the whole rebuild, swap included
+        Assert.Equal(entry.Id.ToString(), es.Calls[1].Lines[0]["index"]!["_id"]!.GetValue<string>());
     }
 }

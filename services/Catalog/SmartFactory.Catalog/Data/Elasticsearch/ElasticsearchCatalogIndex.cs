@@ -15,7 +15,7 @@ namespace SmartFactory.Catalog.Data.Elasticsearch;
 /// </summary>
 public sealed class ElasticsearchCatalogIndex(ElasticsearchClient client, TimeProvider time, ILogger<ElasticsearchCatalogIndex> logger)
 {
-    /// <summary>What searches read; the index behind it is named <c>catalog-entries-{utc time}</c>.</summary>
+    /// <summary>What searches read; the index behind it is named <c>catalog-entries-{utc time}-{random}</c>.</summary>
     public const string Alias = "catalog-entries";
 
     public const int BulkSize = 1000;
@@ -44,7 +44,8 @@ public sealed class ElasticsearchCatalogIndex(ElasticsearchClient client, TimePr
     public async Task<string> RebuildAsync(IAsyncEnumerable<CatalogEntry> entries, CancellationToken cancellationToken)
     {
         behind = true; // until the alias points to the new index
-        var index = $"{Alias}-{time.GetUtcNow():yyyyMMddHHmmssfff}";
+        // When it was built, and unique: two rebuilds within one clock tick must not share an index.
+        var index = $"{Alias}-{time.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
         Check(await client.Indices.CreateAsync(new CreateIndexRequest(index) { Mappings = Mapping() }, cancellationToken), "create the index");
         var batch = new List<CatalogEntry>(BulkSize);
         long count = 0;
