@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartFactory.Catalog.Data.Elasticsearch;
 using SmartFactory.Catalog.Domain;
@@ -57,6 +58,10 @@ public sealed class ElasticsearchIndexTests : IAsyncLifetime
         return $$"""{"took":3,"errors":{{(errors ? "true" : "false")}},"items":[{{string.Join(",", items)}}]}""";
     }
 
+    // An object's JSON with its keys in order (the client's own order is no contract).
+    private static string Sorted(JsonNode node) =>
+        new JsonObject(node.AsObject().OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))).ToJsonString();
+
     private static async IAsyncEnumerable<CatalogEntry> Stream(IEnumerable<CatalogEntry> entries)
     {
         foreach (var e in entries) { await Task.Yield(); yield return e; }
@@ -83,7 +88,13 @@ public sealed class ElasticsearchIndexTests : IAsyncLifetime
             Assert.Equal("text", properties[text]!["type"]!.GetValue<string>());
             Assert.Equal("cjk", properties[text]!["analyzer"]!.GetValue<string>());
             Assert.Equal("keyword", properties[text]!["fields"]!["raw"]!["type"]!.GetValue<string>());
+            Assert.Equal(ElasticsearchCatalogIndex.CharsAnalyzer, properties[text]!["fields"]!["chars"]!["analyzer"]!.GetValue<string>());
         }
+        // cjk indexes bigrams only; the .chars analyzer is its chain with the unigrams kept, for one-character terms.
+        var analysis = calls[0].Json["settings"]!["analysis"]!;
+        Assert.Equal("""{"filter":["cjk_width","lowercase","cjk_bigram_unigrams"],"tokenizer":"standard","type":"custom"}""",
+            Sorted(analysis["analyzer"]![ElasticsearchCatalogIndex.CharsAnalyzer]!));
+        Assert.Equal("""{"output_unigrams":true,"type":"cjk_bigram"}""", Sorted(analysis["filter"]!["cjk_bigram_unigrams"]!));
         foreach (var keyword in new[] { "id", "region_code", "city_code", "industry_code", "authority_code", "status" })
             Assert.Equal("keyword", properties[keyword]!["type"]!.GetValue<string>());
         Assert.Equal(("integer", "integer", "date"), (properties["level"]!["type"]!.GetValue<string>(), properties["year"]!["type"]!.GetValue<string>(),

@@ -1,4 +1,5 @@
 using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.Analysis;
 using Elastic.Clients.Elasticsearch.Core.Bulk;
 using Elastic.Clients.Elasticsearch.IndexManagement;
 using Elastic.Clients.Elasticsearch.Mapping;
@@ -46,7 +47,7 @@ public sealed class ElasticsearchCatalogIndex(ElasticsearchClient client, TimePr
         behind = true; // until the alias points to the new index
         // When it was built, and unique: two rebuilds within one clock tick must not share an index.
         var index = $"{Alias}-{time.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
-        Check(await client.Indices.CreateAsync(new CreateIndexRequest(index) { Mappings = Mapping() }, cancellationToken), "create the index");
+        Check(await client.Indices.CreateAsync(new CreateIndexRequest(index) { Settings = Settings(), Mappings = Mapping() }, cancellationToken), "create the index");
         var batch = new List<CatalogEntry>(BulkSize);
         long count = 0;
         await foreach (var entry in entries.WithCancellation(cancellationToken))
@@ -78,14 +79,38 @@ public sealed class ElasticsearchCatalogIndex(ElasticsearchClient client, TimePr
         return index;
     }
 
+    /// <summary>The analyzer of the .chars sub-fields: cjk's, with single characters kept beside the bigrams.</summary>
+    public const string CharsAnalyzer = "cjk_chars";
+
+    /// <summary>
+    /// The cjk analyzer indexes Chinese as overlapping bigrams only, so a one-character query ("钢") would find nothing;
+    /// <see cref="CharsAnalyzer"/> is the same chain (standard tokenizer, cjk_width, lowercase, cjk_bigram) with the
+    /// unigrams kept, for the .chars sub-fields that one-character terms are matched on.
+    /// </summary>
+    public static IndexSettings Settings() => new()
+    {
+        Analysis = new IndexSettingsAnalysis
+        {
+            TokenFilters = new TokenFilters { { "cjk_bigram_unigrams", new CjkBigramTokenFilter { OutputUnigrams = true } } },
+            Analyzers = new Analyzers
+            {
+                { CharsAnalyzer, new CustomAnalyzer { Tokenizer = "standard", Filter = ["cjk_width", "lowercase", "cjk_bigram_unigrams"] } },
+            },
+        },
+    };
+
     /// <summary>
     /// Names, former names, region and industry names as text through the built-in cjk analyzer (bigrams of Chinese,
-    /// words of Latin), each with a keyword sub-field (.raw) for exact sorting; codes, states, level, year and dates as
-    /// keywords and numbers for the filters, the facets and the other sorts.
+    /// words of Latin), each with a keyword sub-field (.raw) for exact sorting and the .chars sub-field for one-character
+    /// terms; codes, states, level, year and dates as keywords and numbers for the filters, the facets and the other sorts.
     /// </summary>
     public static TypeMapping Mapping()
     {
-        static TextProperty Text() => new() { Analyzer = "cjk", Fields = new Properties { { "raw", new KeywordProperty() } } };
+        static TextProperty Text() => new()
+        {
+            Analyzer = "cjk",
+            Fields = new Properties { { "raw", new KeywordProperty() }, { "chars", new TextProperty { Analyzer = CharsAnalyzer } } },
+        };
         return new TypeMapping
         {
             Dynamic = DynamicMapping.Strict,

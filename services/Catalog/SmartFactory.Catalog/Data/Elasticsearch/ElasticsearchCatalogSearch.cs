@@ -10,7 +10,7 @@ namespace SmartFactory.Catalog.Data.Elasticsearch;
 
 /// <summary>
 /// The catalog's search in Elasticsearch, for scale: every term a multi_match (phrase, so the cjk analyzer's bigrams must
-/// follow each other) over the names, boosted as PostgreSQL weighs them (factory 4, enterprise 3, former names 2, region and
+/// follow each other; a one-character term on the .chars sub-fields) over the names, boosted as PostgreSQL weighs them (factory 4, enterprise 3, former names 2, region and
 /// industry 1); the filters as term/prefix filters, which do not score; a terms aggregation per facet; search_after on
 /// the sort values with the id as tie-breaker; the names highlighted by Elasticsearch.
 /// </summary>
@@ -20,6 +20,9 @@ public sealed class ElasticsearchCatalogSearch(ElasticsearchClient client) : ICa
 
     private static readonly string[] NameFields =
         ["factory_name^4", "enterprise_name^3", "former_names^2", "region_name", "city_name", "industry_name", "industry_code"];
+
+    private static readonly string[] CharFields =
+        ["factory_name.chars^4", "enterprise_name.chars^3", "former_names.chars^2", "region_name.chars", "city_name.chars", "industry_name.chars", "industry_code"];
 
     public async Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
     {
@@ -47,7 +50,11 @@ public sealed class ElasticsearchCatalogSearch(ElasticsearchClient client) : ICa
         if (query.Year is { } year) filters.Add(new TermQuery { Field = "year", Value = year });
         if (query.Status is { } status) filters.Add(new TermQuery { Field = "status", Value = SnakeCase.Name(status) });
         if (query.Authority is { } authority) filters.Add(new TermQuery { Field = "authority_code", Value = authority });
-        var must = query.Terms.Select(t => (Query)new MultiMatchQuery { Query = t, Fields = NameFields, Type = TextQueryType.Phrase }).ToList();
+        // One character is no bigram: it is matched on the .chars sub-fields, which keep single characters.
+        var must = query.Terms.Select(t => (Query)new MultiMatchQuery
+        {
+            Query = t, Fields = t.Length == 1 ? CharFields : NameFields, Type = TextQueryType.Phrase,
+        }).ToList();
 
         var request = new SearchRequest(ElasticsearchCatalogIndex.Alias)
         {
