@@ -14,7 +14,7 @@ namespace SmartFactory.Catalog.Tests;
 /// The registry and the catalog on Kestrel over one database (a schema each), with the catalog's own identity from the
 /// issuer's client-credentials endpoint. The feed puller's loop is off: the tests pull when they choose.
 /// </summary>
-public sealed class CatalogFixture : IAsyncLifetime
+public class CatalogFixture : IAsyncLifetime
 {
     public const string ClientId = "smartfactory-catalog";
     public TestIssuer Issuer { get; } = new();
@@ -27,7 +27,7 @@ public sealed class CatalogFixture : IAsyncLifetime
 
     public DateOnly Today => DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime.AddHours(8));
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await Issuer.InitializeAsync();
         Issuer.RegisterClient(ClientId, "catalog-secret");
@@ -47,11 +47,15 @@ public sealed class CatalogFixture : IAsyncLifetime
         settings["Auth:ClientId"] = ClientId;
         settings["Auth:ClientSecret"] = "catalog-secret";
         settings["Catalog:FeedEnabled"] = "false";
+        Configure(settings);
         var host = new ServiceHost<Program>(settings, clock: Clock).Start();
         catalogChannel?.Dispose();
         catalogChannel = host.GrpcChannel();
         return host;
     }
+
+    /// <summary>The catalog's settings beyond these (another search engine).</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings) { }
 
     public async Task RestartCatalog()
     {
@@ -61,7 +65,7 @@ public sealed class CatalogFixture : IAsyncLifetime
 
     public FeedPuller Feed => Catalog.Services.GetRequiredService<FeedPuller>();
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         registryChannel.Dispose();
         catalogChannel.Dispose();

@@ -15,6 +15,12 @@ public static class CatalogSettings
     /// <summary>The Redis lock under which one replica pulls the feed.</summary>
     public const string FeedLock = "smartfactory:catalog:feed";
 
+    public static class Engines
+    {
+        public const string Postgres = "postgres";
+        public const string Elasticsearch = "elasticsearch";
+    }
+
     public static class Keys
     {
         public const string RegistryAddress = "Services:" + RegistryCluster;
@@ -24,5 +30,11 @@ public static class CatalogSettings
 
         /// <summary>How long the puller waits once it has caught up (default 1 s).</summary>
         public const string FeedIntervalMilliseconds = "Catalog:FeedIntervalMilliseconds";
+
+        /// <summary>The search engine: <c>postgres</c> (the default) or <c>elasticsearch</c>.</summary>
+        public const string SearchEngine = "Catalog:Search:Engine";
+
+        /// <summary>The Elasticsearch cluster's address, when <see cref="SearchEngine"/> is <c>elasticsearch</c>.</summary>
+        public const string SearchUrl = "Catalog:Search:Url";
     }
 }

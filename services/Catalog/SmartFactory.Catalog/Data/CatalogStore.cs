@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dapper;
 using Npgsql;
 using SmartFactory.Catalog.Domain;
@@ -55,10 +56,21 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, AuditWriter audit)
 
     /// <summary>
     /// Applies the changes after the current position (any at or before it were applied already: skipped) and records the
-    /// new position and the feed's head, in one transaction. Answers how many were applied.
+    /// new position and the feed's head, in one transaction. Answers how many were applied; the entries they wrote are added
+    /// to <paramref name="changed"/> (for a search index outside PostgreSQL, once the transaction committed).
     /// </summary>
-    public Task<int> ApplyAsync(IReadOnlyList<FeedChange> changes, long head, ReferenceNames names, CancellationToken cancellationToken) =>
-        dataSource.InTransactionAsync((connection, transaction) => ApplyAsync(connection, transaction, changes, head, names, cancellationToken), cancellationToken);
+    public Task<int> ApplyAsync(IReadOnlyList<FeedChange> changes, long head, ReferenceNames names, CancellationToken cancellationToken,
+        ICollection<CatalogEntry>? changed = null) =>
+        dataSource.InTransactionAsync((connection, transaction) => ApplyAsync(connection, transaction, changes, head, names, cancellationToken, changed),
+            cancellationToken);
+
+    /// <summary>Every entry, streamed in id order: what a search index is rebuilt from.</summary>
+    public async IAsyncEnumerable<CatalogEntry> AllEntriesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await foreach (var row in connection.QueryUnbufferedAsync<EntryRow>($"select {EntryColumns} from entries order by id").WithCancellation(cancellationToken))
+            yield return row.ToDomain();
+    }
 
     /// <summary>
     /// Empties the model and replays the feed from sequence 0, page by page, in one transaction: readers keep the old model
@@ -146,7 +158,7 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, AuditWriter audit)
     }
 
     private static async Task<int> ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<FeedChange> changes, long head,
-        ReferenceNames names, CancellationToken cancellationToken)
+        ReferenceNames names, CancellationToken cancellationToken, ICollection<CatalogEntry>? changed = null)
     {
         // Locks the position: two replicas applying at once (Redis down, see JobLock) take turns, and the second skips what the first applied.
         var applied = await connection.ExecuteScalarAsync<long>(new CommandDefinition("select applied_sequence from feed_position where id = 1 for update",
@@ -154,7 +166,7 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, AuditWriter audit)
         var count = 0;
         foreach (var change in changes.Where(c => c.Sequence > applied).OrderBy(c => c.Sequence))
         {
-            await new Applier(connection, transaction, names, cancellationToken).ApplyAsync(change);
+            await new Applier(connection, transaction, names, cancellationToken, changed).ApplyAsync(change);
             applied = change.Sequence;
             count++;
         }
@@ -165,7 +177,8 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, AuditWriter audit)
     }
 
     /// <summary>One change of the feed applied to the model's tables, by entity type; the rules are <see cref="Projection"/>'s.</summary>
-    private sealed class Applier(NpgsqlConnection connection, NpgsqlTransaction transaction, ReferenceNames names, CancellationToken cancellationToken)
+    private sealed class Applier(NpgsqlConnection connection, NpgsqlTransaction transaction, ReferenceNames names, CancellationToken cancellationToken,
+        ICollection<CatalogEntry>? changed)
     {
         public Task ApplyAsync(FeedChange change) => change.EntityType switch
         {
@@ -290,25 +303,29 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, AuditWriter audit)
                 """, decision.ApplicationIds.Select((a, i) => new { decision.Id, Position = i + 1, ApplicationId = a }));
         }
 
-        private Task UpsertEntryAsync(CatalogEntry e) => Execute("""
-            insert into entries (id, application_id, factory_id, enterprise_id, enterprise_name, factory_name, former_names, region_code, region_name,
-                city_code, city_name, industry_code, industry_name, level, year, authority_code, authority_name, status, effective_on, expires_on,
-                cultivation_ends_on, ended_on, end_reason, published_on, search_text)
-            values (@Id, @ApplicationId, @FactoryId, @EnterpriseId, @EnterpriseName, @FactoryName, @FormerNames, @RegionCode, @RegionName,
-                @CityCode, @CityName, @IndustryCode, @IndustryName, @Level, @Year, @AuthorityCode, @AuthorityName, @Status, @EffectiveOn, @ExpiresOn,
-                @CultivationEndsOn, @EndedOn, @EndReason, @PublishedOn, @SearchText)
-            on conflict (id) do update set enterprise_name = excluded.enterprise_name, factory_name = excluded.factory_name,
-                former_names = excluded.former_names, region_code = excluded.region_code, region_name = excluded.region_name,
-                city_code = excluded.city_code, city_name = excluded.city_name, industry_code = excluded.industry_code,
-                industry_name = excluded.industry_name, status = excluded.status, effective_on = excluded.effective_on, expires_on = excluded.expires_on,
-                cultivation_ends_on = excluded.cultivation_ends_on, ended_on = excluded.ended_on, end_reason = excluded.end_reason,
-                search_text = excluded.search_text
-            """, new
+        private Task UpsertEntryAsync(CatalogEntry e)
         {
-            e.Id, e.ApplicationId, e.FactoryId, e.EnterpriseId, e.EnterpriseName, e.FactoryName, FormerNames = e.FormerNames.ToArray(), e.RegionCode,
-            e.RegionName, e.CityCode, e.CityName, e.IndustryCode, e.IndustryName, Level = (int)e.Level, e.Year, e.AuthorityCode, e.AuthorityName,
-            Status = SnakeCase.Name(e.Status), e.EffectiveOn, e.ExpiresOn, e.CultivationEndsOn, e.EndedOn, e.EndReason, e.PublishedOn, e.SearchText,
-        });
+            changed?.Add(e);
+            return Execute("""
+                insert into entries (id, application_id, factory_id, enterprise_id, enterprise_name, factory_name, former_names, region_code, region_name,
+                    city_code, city_name, industry_code, industry_name, level, year, authority_code, authority_name, status, effective_on, expires_on,
+                    cultivation_ends_on, ended_on, end_reason, published_on, search_text)
+                values (@Id, @ApplicationId, @FactoryId, @EnterpriseId, @EnterpriseName, @FactoryName, @FormerNames, @RegionCode, @RegionName,
+                    @CityCode, @CityName, @IndustryCode, @IndustryName, @Level, @Year, @AuthorityCode, @AuthorityName, @Status, @EffectiveOn, @ExpiresOn,
+                    @CultivationEndsOn, @EndedOn, @EndReason, @PublishedOn, @SearchText)
+                on conflict (id) do update set enterprise_name = excluded.enterprise_name, factory_name = excluded.factory_name,
+                    former_names = excluded.former_names, region_code = excluded.region_code, region_name = excluded.region_name,
+                    city_code = excluded.city_code, city_name = excluded.city_name, industry_code = excluded.industry_code,
+                    industry_name = excluded.industry_name, status = excluded.status, effective_on = excluded.effective_on, expires_on = excluded.expires_on,
+                    cultivation_ends_on = excluded.cultivation_ends_on, ended_on = excluded.ended_on, end_reason = excluded.end_reason,
+                    search_text = excluded.search_text
+                """, new
+            {
+                e.Id, e.ApplicationId, e.FactoryId, e.EnterpriseId, e.EnterpriseName, e.FactoryName, FormerNames = e.FormerNames.ToArray(), e.RegionCode,
+                e.RegionName, e.CityCode, e.CityName, e.IndustryCode, e.IndustryName, Level = (int)e.Level, e.Year, e.AuthorityCode, e.AuthorityName,
+                Status = SnakeCase.Name(e.Status), e.EffectiveOn, e.ExpiresOn, e.CultivationEndsOn, e.EndedOn, e.EndReason, e.PublishedOn, e.SearchText,
+            });
+        }
 
         private async Task<NamedRecord?> Enterprise(Guid id) =>
             (await connection.QuerySingleOrDefaultAsync<(Guid Id, string Name, string[] FormerNames)?>(new CommandDefinition(

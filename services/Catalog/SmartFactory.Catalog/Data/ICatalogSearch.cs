@@ -3,8 +3,8 @@ using SmartFactory.Catalog.Domain;
 namespace SmartFactory.Catalog.Data;
 
 /// <summary>
-/// The catalog's search engine: PostgreSQL now (trigram-indexed substring match); the Elasticsearch engine is a
-/// second implementation of the same contract, to come.
+/// The catalog's search engine, chosen by <c>Catalog:Search:Engine</c>: PostgreSQL by default (trigram-indexed substring
+/// match, <see cref="PostgresCatalogSearch"/>), or Elasticsearch for scale (<see cref="Elasticsearch.ElasticsearchCatalogSearch"/>).
 /// </summary>
 public interface ICatalogSearch
 {

@@ -102,6 +102,9 @@ public static class Highlight
         }
         return result.ToString();
     }
+
+    /// <summary>The text a highlighted fragment shows, without its marks and escapes.</summary>
+    public static string Unmark(string marked) => WebUtility.HtmlDecode(marked.Replace("<em>", "").Replace("</em>", ""));
 }
 
 /// <summary>A facet's value, its display name and how many entries of the search have it.</summary>
@@ -110,5 +113,15 @@ public sealed record FacetCount(string Value, string Name, long Count);
 public sealed record SearchFacets(IReadOnlyList<FacetCount> Level, IReadOnlyList<FacetCount> Region, IReadOnlyList<FacetCount> Industry,
     IReadOnlyList<FacetCount> Year, IReadOnlyList<FacetCount> Status, IReadOnlyList<FacetCount> Authority);
 
-public sealed record SearchResult(IReadOnlyList<CatalogEntry> Entries, long Total, SearchFacets Facets, SearchCursor? Next);
+/// <summary>
+/// An engine's own highlighting of an entry's names (Elasticsearch's), HTML-escaped with matches in &lt;em&gt;…&lt;/em&gt; as
+/// <see cref="Highlight.Mark"/> does; a name it did not mark (null, or a former name absent) is marked by Mark.
+/// </summary>
+public sealed record EntryHighlight(string? EnterpriseName, string? FactoryName, IReadOnlyList<string>? FormerNames);
+
+public sealed record SearchResult(IReadOnlyList<CatalogEntry> Entries, long Total, SearchFacets Facets, SearchCursor? Next)
+{
+    /// <summary>By entry id, where the engine highlighted (PostgreSQL does not: Mark does it from the terms).</summary>
+    public IReadOnlyDictionary<Guid, EntryHighlight> Highlights { get; init; } = new Dictionary<Guid, EntryHighlight>();
+}
 

@@ -25,7 +25,7 @@ public sealed class CatalogService(CatalogStore store, ICatalogSearch search, Fe
         var f = result.Facets;
         return new SearchEntriesResponse
         {
-            Entries = { result.Entries.Select(e => e.ToMessage(lists[e.ApplicationId], query.Terms)) },
+            Entries = { result.Entries.Select(e => e.ToMessage(lists[e.ApplicationId], query.Terms, result.Highlights.GetValueOrDefault(e.Id))) },
             Total = result.Total,
             Facets = new Facets
             {

@@ -6,7 +6,8 @@ namespace SmartFactory.Catalog.Grpc;
 
 internal static class Mapping
 {
-    public static V1.Entry ToMessage(this CatalogEntry e, IEnumerable<Guid> listIds, IReadOnlyList<string>? terms = null)
+    public static V1.Entry ToMessage(this CatalogEntry e, IEnumerable<Guid> listIds, IReadOnlyList<string>? terms = null,
+        EntryHighlight? highlight = null)
     {
         var message = new V1.Entry
         {
@@ -18,9 +19,11 @@ internal static class Mapping
         };
         if (terms is { Count: > 0 })
         {
-            message.HighlightedEnterpriseName = Highlight.Mark(e.EnterpriseName, terms);
-            message.HighlightedFactoryName = Highlight.Mark(e.FactoryName, terms);
-            message.HighlightedFormerNames.Add(e.FormerNames.Select(n => Highlight.Mark(n, terms)));
+            message.HighlightedEnterpriseName = highlight?.EnterpriseName ?? Highlight.Mark(e.EnterpriseName, terms);
+            message.HighlightedFactoryName = highlight?.FactoryName ?? Highlight.Mark(e.FactoryName, terms);
+            // The engine returns only the former names it matched: each keeps its place among the others.
+            message.HighlightedFormerNames.Add(e.FormerNames.Select(n =>
+                highlight?.FormerNames?.FirstOrDefault(h => Highlight.Unmark(h) == n) ?? Highlight.Mark(n, terms)));
         }
         return message;
     }

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.ClientFactory;
 using SmartFactory.Catalog.Data;
+using SmartFactory.Catalog.Data.Elasticsearch;
 using SmartFactory.Catalog.Domain;
 using SmartFactory.Contracts.Registry.V1;
 using SmartFactory.Kernel;
@@ -13,10 +14,11 @@ namespace SmartFactory.Catalog.Jobs;
 /// <summary>
 /// Pulls the registry's change feed (LifecycleService.ListChanges) with the catalog's own service token and applies it,
 /// continuously, on the replica holding the Redis lock (on every replica while Redis is down: the position row
-/// serializes them, see <see cref="CatalogStore"/>). Each page is applied in one transaction with its position.
+/// serializes them, see <see cref="CatalogStore"/>). Each page is applied in one transaction with its position; with the
+/// Elasticsearch engine, the entries it wrote then go to the index (<see cref="ElasticsearchCatalogIndex"/>).
 /// </summary>
 public sealed class FeedPuller(CatalogStore store, GrpcClientFactory clients, ServiceTokens tokens, IConnectionMultiplexer redis, TimeProvider time,
-    IConfiguration configuration, ILogger<FeedPuller> logger) : BackgroundService
+    IConfiguration configuration, ILogger<FeedPuller> logger, ElasticsearchCatalogIndex? index = null) : BackgroundService
 {
     public const int PageSize = 500;
 
@@ -33,9 +35,12 @@ public sealed class FeedPuller(CatalogStore store, GrpcClientFactory clients, Se
             if (changes.Count == 0)
             {
                 if (head != position.Head) await store.ApplyAsync([], head, await NamesAsync(cancellationToken), cancellationToken);
+                await IndexAsync([], cancellationToken); // builds the index if it has none yet
                 return total;
             }
-            total += await store.ApplyAsync(changes, head, await NamesAsync(cancellationToken), cancellationToken);
+            var changed = new List<CatalogEntry>();
+            total += await store.ApplyAsync(changes, head, await NamesAsync(cancellationToken), cancellationToken, changed);
+            await IndexAsync(changed, cancellationToken);
         }
     }
 
@@ -44,8 +49,15 @@ public sealed class FeedPuller(CatalogStore store, GrpcClientFactory clients, Se
     {
         names = null; // the registry's reference data as it is now
         var current = await NamesAsync(cancellationToken);
-        return await store.RebuildAsync(caller, after => PageAsync(after, cancellationToken), current, cancellationToken);
+        var position = await store.RebuildAsync(caller, after => PageAsync(after, cancellationToken), current, cancellationToken);
+        if (index is not null) await index.RebuildAsync(store.AllEntriesAsync(cancellationToken), cancellationToken);
+        return position;
     }
+
+    // After the page committed: an entry written twice in a page goes once, as it stands last.
+    private Task IndexAsync(List<CatalogEntry> changed, CancellationToken cancellationToken) =>
+        index is null ? Task.CompletedTask
+            : index.SyncAsync([.. changed.GroupBy(e => e.Id).Select(g => g.Last())], () => store.AllEntriesAsync(cancellationToken), cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
