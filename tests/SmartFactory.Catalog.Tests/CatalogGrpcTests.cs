@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using SmartFactory.Contracts.Catalog.V1;
 using SmartFactory.TestSupport;
 using static SmartFactory.TestSupport.GrpcTesting;
@@ -152,6 +153,27 @@ public sealed class CatalogGrpcTests(CatalogFixture catalog) : IClassFixture<Cat
         var health = JsonDocument.Parse(await catalog.Catalog.HttpClient().GetStringAsync(Extensions.FeedHealthPath)).RootElement;
         Assert.Equal(0, health.GetProperty("lag").GetInt64());
         Assert.Equal(rebuilt.AppliedSequence, health.GetProperty("applied").GetInt64());
+
+        // The same position as metrics, for the exporter (Telemetry adds the SmartFactory.* meters).
+        await catalog.Feed.CatchUpAsync();
+        var metrics = ReadFeedMetrics();
+        Assert.Equal((0L, health.GetProperty("applied").GetInt64()), (metrics[Jobs.FeedMetrics.LagName], metrics[Jobs.FeedMetrics.AppliedName]));
+    }
+
+    /// <summary>The catalog host's own feed gauges, read now as an exporter would read them.</summary>
+    private Dictionary<string, long> ReadFeedMetrics()
+    {
+        var meters = catalog.Catalog.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        var values = new Dictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Jobs.FeedMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meters)) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => values[instrument.Name] = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return values;
     }
 
     // The whole read model as text, in a fixed order.

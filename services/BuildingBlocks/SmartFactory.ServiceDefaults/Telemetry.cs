@@ -49,6 +49,7 @@ public static class Telemetry
                 .AddHttpClientInstrumentation()
                 .AddNpgsqlInstrumentation()
                 .AddMeter("System.Runtime") // the runtime's own meter (GC, thread pool, exceptions) since .NET 9
+                .AddMeter("SmartFactory.*") // the services' own, e.g. the catalog's lag behind the registry's feed
                 .AddOtlpExporter());
         return builder;
     }

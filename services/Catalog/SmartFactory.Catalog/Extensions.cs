@@ -22,6 +22,7 @@ public static class Extensions
         // The feed and the reference names are read with the catalog's own service token.
         builder.Services.AddServiceClient<LifecycleService.LifecycleServiceClient>(CatalogSettings.RegistryCluster, LifecycleService.Descriptor);
         builder.Services.AddServiceClient<RegistryService.RegistryServiceClient>(CatalogSettings.RegistryCluster, RegistryService.Descriptor);
+        builder.Services.AddSingleton<FeedMetrics>();
         builder.Services.AddSingleton<FeedPuller>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FeedPuller>());
         builder.Services.AddScoped<CatalogService>();

@@ -18,7 +18,7 @@ namespace SmartFactory.Catalog.Jobs;
 /// Elasticsearch engine, the entries it wrote then go to the index (<see cref="ElasticsearchCatalogIndex"/>).
 /// </summary>
 public sealed class FeedPuller(CatalogStore store, GrpcClientFactory clients, ServiceTokens tokens, IConnectionMultiplexer redis, TimeProvider time,
-    IConfiguration configuration, ILogger<FeedPuller> logger, ElasticsearchCatalogIndex? index = null) : BackgroundService
+    IConfiguration configuration, FeedMetrics metrics, ILogger<FeedPuller> logger, ElasticsearchCatalogIndex? index = null) : BackgroundService
 {
     public const int PageSize = 500;
 
@@ -32,6 +32,7 @@ public sealed class FeedPuller(CatalogStore store, GrpcClientFactory clients, Se
         {
             var position = await store.PositionAsync(cancellationToken);
             var (changes, head) = await PageAsync(position.Applied, cancellationToken);
+            metrics.Observe(changes.Count == 0 ? head : position.Applied, head);
             if (changes.Count == 0)
             {
                 if (head != position.Head) await store.ApplyAsync([], head, await NamesAsync(cancellationToken), cancellationToken);
