@@ -56,10 +56,13 @@ public sealed class CatalogApiTests(GatewayFixture fixture) : IClassFixture<Gate
         await fixture.Expect(HttpStatusCode.NotFound, HttpMethod.Get, $"/api/v1/catalog/lists/{Guid.NewGuid()}/export", null);
         await fixture.Expect(HttpStatusCode.NotFound, HttpMethod.Get, $"/api/v1/catalog/entries/{Guid.NewGuid()}", null);
 
-        // The Atom feed names the list, with its link.
+        // The Atom feed names the list and the published notices, each with its link.
+        var notice = GatewayFixture.Id(await fixture.PublishedNotice("421200"));
         var feed = XDocument.Parse(await fixture.Http.GetStringAsync("/api/v1/catalog/feed.atom"));
         XNamespace atom = "http://www.w3.org/2005/Atom";
         Assert.Contains(feed.Root!.Elements(atom + "entry"), e => e.Element(atom + "id")!.Value == $"urn:uuid:{listId}"
             && e.Element(atom + "link")!.Attribute("href")!.Value.EndsWith($"/api/v1/catalog/lists/{listId}", StringComparison.Ordinal));
+        Assert.Contains(feed.Root!.Elements(atom + "entry"), e => e.Element(atom + "id")!.Value == $"urn:uuid:{notice}"
+            && e.Element(atom + "link")!.Attribute("href")!.Value.EndsWith($"/api/v1/notices/{notice}", StringComparison.Ordinal));
     }
 }

@@ -98,14 +98,24 @@ public static class CatalogEndpoints
           .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
         // The newest published lists, for feed readers (RFC 4287).
-        api.MapGet("/catalog/feed.atom", async (CatalogClient catalog, HttpContext http) =>
+        // The newest published lists and publicity notices (公示), newest first: what a reader of the programme follows.
+        api.MapGet("/catalog/feed.atom", async (CatalogClient catalog, NoticesClient notices, HttpContext http) =>
         {
             var lists = (await catalog.ListListsAsync(new() { PageSize = 50 })).Lists;
+            var published = (await notices.ListNoticesAsync(new() { PageSize = 50 })).Notices;
+            var root = $"{http.Request.Scheme}://{http.Request.Host}/api/v1";
+            var entries = lists.Select(l => (Updated: Updated(l.PublishedOn), Title: l.Name, Id: l.Id, Href: $"{root}/catalog/lists/{l.Id}", Author: l.AuthorityName,
+                    Summary: $"{l.AuthorityName} {l.PublishedOn}: {l.EntryCount}" + (l.DocumentNumber.Length > 0 ? $" ({l.DocumentNumber})" : "")))
+                .Concat(published.Select(n => (Updated: n.PublishedAt.ToDateTimeOffset().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+                    Title: n.Title, Id: n.Id, Href: $"{root}/notices/{n.Id}", Author: n.AuthorityRegion,
+                    Summary: $"公示 {n.StartsOn} – {n.EndsOn}: {n.Items.Count}")))
+                .OrderByDescending(e => DateTimeOffset.Parse(e.Updated, System.Globalization.CultureInfo.InvariantCulture))
+                .ToList();
             var text = new StringBuilder();
             using (var xml = XmlWriter.Create(text, new XmlWriterSettings { Indent = true, OmitXmlDeclaration = true }))
             {
                 const string atom = "http://www.w3.org/2005/Atom";
-                var self = $"{http.Request.Scheme}://{http.Request.Host}/api/v1/catalog";
+                var self = root + "/catalog";
                 xml.WriteStartElement("feed", atom);
                 xml.WriteElementString("title", atom, "智能工厂公布名单 (published smart factory lists)");
                 xml.WriteElementString("id", atom, self + "/feed.atom");
@@ -113,21 +123,20 @@ public static class CatalogEndpoints
                 xml.WriteAttributeString("rel", "self");
                 xml.WriteAttributeString("href", self + "/feed.atom");
                 xml.WriteEndElement();
-                xml.WriteElementString("updated", atom, lists.Count > 0 ? Updated(lists[0].PublishedOn) : "1970-01-01T00:00:00Z");
-                foreach (var list in lists)
+                xml.WriteElementString("updated", atom, entries.Count > 0 ? entries[0].Updated : "1970-01-01T00:00:00Z");
+                foreach (var entry in entries)
                 {
                     xml.WriteStartElement("entry", atom);
-                    xml.WriteElementString("title", atom, list.Name);
-                    xml.WriteElementString("id", atom, $"urn:uuid:{list.Id}");
+                    xml.WriteElementString("title", atom, entry.Title);
+                    xml.WriteElementString("id", atom, $"urn:uuid:{entry.Id}");
                     xml.WriteStartElement("link", atom);
-                    xml.WriteAttributeString("href", $"{self}/lists/{list.Id}");
+                    xml.WriteAttributeString("href", entry.Href);
                     xml.WriteEndElement();
-                    xml.WriteElementString("updated", atom, Updated(list.PublishedOn));
+                    xml.WriteElementString("updated", atom, entry.Updated);
                     xml.WriteStartElement("author", atom);
-                    xml.WriteElementString("name", atom, list.AuthorityName);
+                    xml.WriteElementString("name", atom, entry.Author);
                     xml.WriteEndElement();
-                    xml.WriteElementString("summary", atom, $"{list.AuthorityName} {list.PublishedOn}: {list.EntryCount}" +
-                        (list.DocumentNumber.Length > 0 ? $" ({list.DocumentNumber})" : ""));
+                    xml.WriteElementString("summary", atom, entry.Summary);
                     xml.WriteEndElement();
                 }
                 xml.WriteEndElement();
