@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Google.Protobuf;
 using Grpc.Core;
 using SmartFactory.Contracts.Registry.V1;
-using SmartFactory.Registry.Data;
 using SmartFactory.TestSupport;
 using static SmartFactory.TestSupport.GrpcTesting;
 using BusinessDates = SmartFactory.Registry.Domain.BusinessDates;
@@ -15,8 +14,7 @@ namespace SmartFactory.Registry.Tests;
 /// </summary>
 public class DossierGrpcTests(RegistryFixture registry) : IClassFixture<RegistryFixture>
 {
-    private static readonly string[] AllAreas = ReferenceFiles.Read().Edition("2025")!.Stages
-        .GroupBy(s => s.Area).Select(g => g.First().Scenarios[0].Id).ToArray();
+    private static readonly string[] AllAreas = RegistryFixture.AllAreas;
 
     private DateOnly Today => BusinessDates.Today(registry.Clock);
 

@@ -1,6 +1,5 @@
 using Grpc.Core;
 using SmartFactory.Contracts.Registry.V1;
-using SmartFactory.Registry.Data;
 using SmartFactory.TestSupport;
 using static SmartFactory.TestSupport.GrpcTesting;
 using BusinessDates = SmartFactory.Registry.Domain.BusinessDates;
@@ -14,8 +13,7 @@ namespace SmartFactory.Registry.Tests;
 /// </summary>
 public class LifecycleGrpcTests(RegistryFixture registry) : IClassFixture<RegistryFixture>
 {
-    private static readonly string[] AllAreas = ReferenceFiles.Read().Edition("2025")!.Stages
-        .GroupBy(s => s.Area).Select(g => g.First().Scenarios[0].Id).ToArray();
+    private static readonly string[] AllAreas = RegistryFixture.AllAreas;
 
     private DateOnly Today => BusinessDates.Today(registry.Clock);
 

@@ -10,6 +10,10 @@ namespace SmartFactory.Registry.Tests;
 /// <summary>The registry's real Program on Kestrel, its own database, and a Keycloak-like issuer.</summary>
 public sealed class RegistryFixture : IAsyncLifetime
 {
+    /// <summary>One scenario of each construction area of the 2025 catalog: a form that covers every level's areas.</summary>
+    public static readonly string[] AllAreas = SmartFactory.Registry.Data.ReferenceFiles.Read().Edition("2025")!.Stages
+        .GroupBy(s => s.Area).Select(g => g.First().Scenarios[0].Id).ToArray();
+
     public TestIssuer Issuer { get; } = new();
     /// <summary>The service's clock: tests that need years to pass move it (each in a year of its own).</summary>
     public TestClock Clock { get; } = new(DateTimeOffset.UtcNow);
